@@ -1,0 +1,56 @@
+/* Helpers shared by the commands: store, configuration, dates, usage. */
+#include "csmap/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "csmap/config.h"
+#include "csmap/date.h"
+#include "csmap/log.h"
+#include "csmap/store.h"
+
+enum csmap_rc cli_open_store(const struct cli *cli, bool create,
+                             struct store **out)
+{
+    return store_open(cli->db_path, create, out);
+}
+
+enum csmap_rc cli_load_config(const struct cli *cli, struct config **out)
+{
+    enum csmap_rc rc = config_load(cli->config_path, out);
+
+    if (rc == CS_NOTFOUND)
+        log_error("no configuration '%s'; write one with 'csmap init' "
+                  "or name one with --config",
+                  cli->config_path);
+    return rc;
+}
+
+enum csmap_rc cli_parse_as_of(const char *arg, int32_t *day)
+{
+    if (!date_parse(arg, strlen(arg), day)) {
+        log_error("--as-of: '%s' is not a date (expected YYYY-MM-DD)", arg);
+        return CS_USAGE;
+    }
+    return CS_OK;
+}
+
+enum csmap_rc cli_usage_error(const char *command, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    log_error("%s: %s; see 'csmap %s --help'", command, msg, command);
+    return CS_USAGE;
+}
+
+int cli_not_yet(const char *command)
+{
+    log_error("'%s' is not available in this build of csmap yet", command);
+    return EXIT_FAILURE_;
+}

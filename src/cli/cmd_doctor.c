@@ -1,0 +1,10 @@
+/* csmap doctor. */
+#include "csmap/cli.h"
+
+int cmd_doctor(struct cli *cli, int argc, char **argv)
+{
+    (void)cli;
+    (void)argc;
+    (void)argv;
+    return cli_not_yet("doctor");
+}

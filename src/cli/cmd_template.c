@@ -1,0 +1,10 @@
+/* csmap template. */
+#include "csmap/cli.h"
+
+int cmd_template(struct cli *cli, int argc, char **argv)
+{
+    (void)cli;
+    (void)argc;
+    (void)argv;
+    return cli_not_yet("template");
+}

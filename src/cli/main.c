@@ -1,0 +1,284 @@
+/* csmap's entry point: global options, then one command from the table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csmap/cli.h"
+#include "csmap/log.h"
+#include "csmap/mem.h"
+
+static const char usage_text[] =
+    "usage: csmap [-C DIR] [--db FILE] [--config FILE] [-q|-v] COMMAND "
+    "[ARGS]\n";
+
+static const struct cli_command commands[] = {
+    { "alerts", "stuck, dormant, anomalies, renewals, sponsor changes",
+      "usage: csmap alerts [--as-of YYYY-MM-DD] [--segment S]\n"
+      "                    [--format table|json|csv]\n"
+      "\n"
+      "Raise this week's alerts: stuck onboarding, newly dormant accounts,\n"
+      "usage anomalies, repeat support topics, sponsors who left, risky\n"
+      "renewals inside the window and seat overage.  Each names the\n"
+      "account, the stage owner, the signal, and the artifact that helps.\n",
+      cmd_alerts },
+    { "cache", "the artifact cache",
+      "usage: csmap cache ls [--artifact A] [--account ID]\n"
+      "       csmap cache show KEY\n"
+      "       csmap cache rm KEY...\n"
+      "       csmap cache prune --older-than DAYS\n"
+      "       csmap cache stats\n"
+      "\n"
+      "List, show, remove and prune generated artifacts kept in the store.\n",
+      cmd_cache },
+    { "doctor", "check configuration, store and provider",
+      "usage: csmap doctor\n"
+      "\n"
+      "Check the configuration, the store, file permissions, redaction and\n"
+      "whether the LLM provider can be reached.\n",
+      cmd_doctor },
+    { "generate", "draft artifacts",
+      "usage: csmap generate ARTIFACT [--account ID | --segment S | --all]\n"
+      "                      [--as-of YYYY-MM-DD] [--provider P] [--model M]\n"
+      "                      [--jobs N] [--dry-run] [--refresh]\n"
+      "                      [--record DIR] [-o DIR]\n"
+      "\n"
+      "Render the ARTIFACT prompt for each subject, send it to the LLM\n"
+      "provider, check the answer and keep it in the cache.\n",
+      cmd_generate },
+    { "health", "scores, bands, drivers",
+      "usage: csmap health [--account ID] [--segment S] [--as-of D]\n"
+      "                    [--compare D2] [--format table|json|csv]\n"
+      "\n"
+      "Print each account's health ledger: every component, its weight,\n"
+      "its points and the drivers that pull the score down.  With\n"
+      "--compare, show how the score moved between D2 and the as-of date.\n",
+      cmd_health },
+    { "ingest", "load data",
+      "usage: csmap ingest [--kind K] [--preset P] [--strict] FILE...\n"
+      "\n"
+      "Load accounts, contacts, events, tickets, feedback and contracts\n"
+      "from CSV, JSON Lines or JSON files into the store, creating it when\n"
+      "it is missing.  Re-ingesting a file changes nothing.\n"
+      "\n"
+      "  --kind K      accounts, contacts, events, tickets, feedback or\n"
+      "                contracts (default: detected from the header)\n"
+      "  --preset P    zendesk, segment, or a name under \"sources\" in\n"
+      "                csmap.json (default: detected)\n"
+      "  --strict      load nothing from a file that has a bad row\n"
+      "\n"
+      "Exit status 65 when any row was rejected.\n",
+      cmd_ingest },
+    { "init", "write a starting workspace",
+      "usage: csmap init [DIR]\n"
+      "\n"
+      "Write a commented csmap.json into DIR (default: the current\n"
+      "folder).  An existing csmap.json is never overwritten.\n",
+      cmd_init },
+    { "map", "the operating view",
+      "usage: csmap map [--segment S] [--as-of D] [--format md|html|json]\n"
+      "                 [-o FILE]\n"
+      "\n"
+      "Write the customer success intelligence map: the seven stages with\n"
+      "owners, signals, friction and artifacts, the accounts-by-stages\n"
+      "heat map, and the AI opportunity backlog.\n",
+      cmd_map },
+    { "prompts", "the prompt templates",
+      "usage: csmap prompts ls\n"
+      "       csmap prompts show NAME\n"
+      "       csmap prompts export DIR\n"
+      "\n"
+      "List, print or export the prompt templates (built in, or from the\n"
+      "workspace's prompts/ folder, which overrides them).\n",
+      cmd_prompts },
+    { "signals", "per-account signals",
+      "usage: csmap signals [--account ID] [--segment S] [--as-of D]\n"
+      "                     [--format table|json|csv]\n"
+      "\n"
+      "Compute every signal of every stage as of a date (default: today,\n"
+      "UTC) for all accounts or the chosen ones.\n",
+      cmd_signals },
+    { "template", "render a Mustache file with JSON data",
+      "usage: csmap template render [--partials DIR]\n"
+      "                             [--escape html|prompt|none] TPL [DATA]\n"
+      "\n"
+      "Render the Mustache template TPL with the JSON in DATA (default:\n"
+      "an empty object; '-' reads standard input) and print exactly the\n"
+      "rendered bytes.  Partial NAME is the file DIR/NAME.mustache.\n",
+      cmd_template },
+    { "weekly", "every scheduled artifact, then the map",
+      "usage: csmap weekly [--as-of D] [-o DIR] [--jobs N] [--provider P]\n"
+      "\n"
+      "The Monday job: compute signals, raise alerts, generate every\n"
+      "scheduled artifact that is not cached yet, and write the map and an\n"
+      "index of artifacts into DIR (default: out).\n",
+      cmd_weekly },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_usage(FILE *out)
+{
+    fputs(usage_text, out);
+    fputs("\nCommands:\n", out);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nGlobal options:\n"
+          "  -C DIR         run as if started in DIR\n"
+          "  --db FILE      the store (default: csmap.db)\n"
+          "  --config FILE  the configuration (default: csmap.json)\n"
+          "  -q, --quiet    errors only\n"
+          "  -v, --verbose  more detail; -vv for debugging\n"
+          "  --version      print the version\n"
+          "  -h, --help     this help; 'csmap COMMAND --help' for one\n"
+          "\n"
+          "Exit status: 0 success, 1 failure, 2 bad usage, 65 bad input\n"
+          "data, 69 provider unavailable, 75 temporary failure.\n",
+          out);
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* True when the command's own arguments ask for help. */
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Take the value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static const char *option_value(int argc, char **argv, int *i,
+                                const char *name)
+{
+    size_t n = strlen(name);
+
+    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+static int is_option(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/*
+ * Parse the global options; returns the index of the command name, or -1
+ * after printing what went wrong (exit status in *status).
+ */
+static int parse_globals(int argc, char **argv, struct cli *cli, int *status)
+{
+    int i;
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        const char *v;
+
+        if (strcmp(a, "--version") == 0) {
+            printf("csmap %s\n", CSMAP_VERSION);
+            *status = 0;
+            return -1;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_usage(stdout);
+            *status = 0;
+            return -1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            cli->verbosity = -1;
+        } else if (strcmp(a, "--verbose") == 0) {
+            cli->verbosity++;
+        } else if (a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) {
+            cli->verbosity += (int)strlen(a + 1);
+        } else if (strncmp(a, "-C", 2) == 0) {
+            const char *dir = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!dir) {
+                log_error("option '-C' needs a folder");
+                *status = EXIT_USAGE;
+                return -1;
+            }
+            if (chdir(dir) != 0) {
+                log_error("cannot change to '%s': %s", dir, strerror(errno));
+                *status = EXIT_FAILURE_;
+                return -1;
+            }
+        } else if (is_option(a, "--db")) {
+            if (!(v = option_value(argc, argv, &i, "--db")))
+                goto missing;
+            cli->db_path = v;
+        } else if (is_option(a, "--config")) {
+            if (!(v = option_value(argc, argv, &i, "--config")))
+                goto missing;
+            cli->config_path = v;
+            cli->config_given = true;
+        } else {
+            log_error("unknown option '%s'", a);
+            fputs(usage_text, stderr);
+            *status = EXIT_USAGE;
+            return -1;
+        }
+    }
+    return i;
+
+missing:
+    log_error("option '%s' needs a value", argv[i]);
+    *status = EXIT_USAGE;
+    return -1;
+}
+
+static int finish_stdout(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            log_error("cannot write to standard output: %s",
+                      strerror(errno));
+        return status ? status : EXIT_FAILURE_;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = { "csmap.db", "csmap.json", false, 0 };
+    const struct cli_command *cmd;
+    int status = 0;
+    int first;
+
+    mem_init();
+    first = parse_globals(argc, argv, &cli, &status);
+    if (first < 0)
+        return finish_stdout(status);
+    log_set_level(cli.verbosity < 0 ? LOG_QUIET
+                  : cli.verbosity > 1 ? LOG_DEBUG
+                                      : (enum log_level)cli.verbosity);
+    if (first >= argc) {
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    cmd = find_command(argv[first]);
+    if (!cmd) {
+        log_error("'%s' is not a csmap command; see 'csmap --help'",
+                  argv[first]);
+        return EXIT_USAGE;
+    }
+    if (wants_help(argc - first, argv + first)) {
+        fputs(cmd->help, stdout);
+        return finish_stdout(0);
+    }
+    status = cmd->run(&cli, argc - first, argv + first);
+    return finish_stdout(status);
+}
