@@ -67,7 +67,7 @@ SRC := $(sort $(shell find src -name '*.c'))
 OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
 LIB_OBJ := $(filter-out $(BUILD)/obj/src/cli/main.o,$(OBJ))
 EMBED_SRC := $(sort $(wildcard prompts/*.mustache prompts/*/*.mustache \
-	     templates/*.mustache))
+	     templates/*.mustache templates/*.json))
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

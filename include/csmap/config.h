@@ -124,9 +124,6 @@ enum csmap_rc config_parse(const char *name, const char *text, size_t len,
  * events that signals need; reports what is missing otherwise. */
 bool config_ready_for_signals(const struct config *cfg);
 
-/* The commented starting configuration that 'csmap init' writes. */
-extern const char config_template[];
-
 void config_free(struct config *cfg);
 
 #endif
