@@ -158,6 +158,21 @@ static void test_fixtures_dir_is_relative_to_the_file(void **state)
     config_free(cfg);
 }
 
+static void test_example_configurations_load(void **state)
+{
+    static const char *const files[] = { "examples/product-led.json",
+                                         "examples/sales-led.json" };
+    struct config *cfg = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        assert_int_equal(config_load(files[i], &cfg), CS_OK);
+        assert_true(config_ready_for_signals(cfg));
+        assert_non_null(cfg->sources);
+        config_free(cfg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_wrong_types_and_ranges_are_refused),
         cmocka_unit_test(test_anthropic_gets_its_own_defaults),
         cmocka_unit_test(test_fixtures_dir_is_relative_to_the_file),
+        cmocka_unit_test(test_example_configurations_load),
     };
 
     log_set_level(LOG_QUIET);
