@@ -82,6 +82,22 @@ static const char *const migrations[] = {
     "  read INTEGER NOT NULL, loaded INTEGER NOT NULL,"
     "  replaced INTEGER NOT NULL, rejected INTEGER NOT NULL,"
     "  skipped INTEGER NOT NULL);",
+    /* 1 -> 2: the artifact cache and its per-run statistics. */
+    "CREATE TABLE cache_entry ("
+    "  key TEXT PRIMARY KEY,"
+    "  artifact TEXT NOT NULL, subject TEXT NOT NULL, as_of INTEGER,"
+    "  prompt_name TEXT, prompt_version TEXT, provider TEXT, model TEXT,"
+    "  output TEXT NOT NULL, checks TEXT,"
+    "  input_tokens INTEGER NOT NULL DEFAULT 0,"
+    "  output_tokens INTEGER NOT NULL DEFAULT 0,"
+    "  cost REAL NOT NULL DEFAULT 0, latency_ms INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX cache_by_subject ON cache_entry(artifact, subject,"
+    "  created_at);"
+    "CREATE TABLE cache_run ("
+    "  id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL,"
+    "  finished_at INTEGER, hits INTEGER NOT NULL DEFAULT 0,"
+    "  misses INTEGER NOT NULL DEFAULT 0);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
