@@ -1,0 +1,220 @@
+/* The OpenAI-compatible chat-completions API (OpenAI, vLLM, Ollama ...). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "csmap/mem.h"
+#include "llm_int.h"
+
+static cJSON *messages_json(const struct llm_request *req)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; arr && i < req->n_messages; i++) {
+        cJSON *m = cJSON_CreateObject();
+
+        if (!m || !cJSON_AddItemToArray(arr, m) ||
+            !cJSON_AddStringToObject(m, "role", req->messages[i].role) ||
+            !cJSON_AddStringToObject(m, "content",
+                                     req->messages[i].content)) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+/* response_format: {"type": "json_schema", "json_schema": {name, schema,
+ * strict}} */
+static bool add_schema(cJSON *root, const struct llm_request *req)
+{
+    cJSON *fmt, *js, *schema;
+
+    schema = cJSON_Parse(req->json_schema);
+    if (!schema)
+        return false;
+    if (!(fmt = cJSON_AddObjectToObject(root, "response_format")) ||
+        !cJSON_AddStringToObject(fmt, "type", "json_schema") ||
+        !(js = cJSON_AddObjectToObject(fmt, "json_schema")) ||
+        !cJSON_AddStringToObject(js, "name", req->schema_name
+                                                 ? req->schema_name
+                                                 : "artifact") ||
+        !cJSON_AddItemToObject(js, "schema", schema)) {
+        cJSON_Delete(schema);
+        return false;
+    }
+    return true;
+}
+
+static enum csmap_rc openai_body(const struct llm_request *req, bool stream,
+                                 struct buf *out)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *msgs = messages_json(req);
+    cJSON *opts;
+    char *text = NULL;
+    enum csmap_rc rc = CS_NOMEM;
+
+    if (!root || !msgs) {
+        cJSON_Delete(msgs);
+        goto out;
+    }
+    if (!cJSON_AddStringToObject(root, "model", req->model) ||
+        !cJSON_AddItemToObject(root, "messages", msgs)) {
+        cJSON_Delete(msgs);
+        goto out;
+    }
+    if (!cJSON_AddNumberToObject(root, "temperature", req->temperature) ||
+        !cJSON_AddNumberToObject(root, "max_tokens", req->max_tokens))
+        goto out;
+    if (req->json_schema && !add_schema(root, req)) {
+        rc = CS_DATA;
+        goto out;
+    }
+    if (stream && (!cJSON_AddTrueToObject(root, "stream") ||
+                   !(opts = cJSON_AddObjectToObject(root, "stream_options")) ||
+                   !cJSON_AddTrueToObject(opts, "include_usage")))
+        goto out;
+    if (!(text = cJSON_PrintUnformatted(root)))
+        goto out;
+    rc = buf_adds(out, text);
+
+out:
+    cJSON_free(text);
+    cJSON_Delete(root);
+    return rc;
+}
+
+static enum csmap_rc openai_headers(const char *key, struct curl_slist **list)
+{
+    struct buf b = BUF_INIT;
+    enum csmap_rc rc = llm_header_add(list, "Content-Type: application/json");
+
+    if (rc || !key || !*key)
+        return rc;
+    if (!(rc = buf_printf(&b, "Authorization: Bearer %s", key)))
+        rc = llm_header_add(list, buf_str(&b));
+    /* The key must not linger in freed memory longer than needed. */
+    if (b.data)
+        memset(b.data, 0, b.len);
+    buf_release(&b);
+    return rc;
+}
+
+static char *openai_error_message(const char *body, size_t len)
+{
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+    cJSON *msg = cJSON_GetObjectItemCaseSensitive(err, "message");
+    char *out = NULL;
+
+    if (cJSON_IsString(msg))
+        out = mem_strdup(msg->valuestring);
+    else if (cJSON_IsString(err))
+        out = mem_strdup(err->valuestring);
+    else if (err)
+        out = mem_strdup("an error without a message");
+    cJSON_Delete(root);
+    return out;
+}
+
+static long number(const cJSON *obj, const char *name)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+    return cJSON_IsNumber(n) ? (long)n->valuedouble : 0;
+}
+
+static enum csmap_rc openai_parse(const char *body, size_t len,
+                                  struct llm_response *resp, struct buf *err)
+{
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    cJSON *choice, *msg, *content, *finish, *usage;
+    char *emsg;
+    enum csmap_rc rc = CS_DATA;
+
+    if (!root) {
+        buf_adds(err, "the answer is not valid JSON");
+        goto out;
+    }
+    if ((emsg = openai_error_message(body, len))) {
+        buf_printf(err, "the answer is an error: %s", emsg);
+        mem_free(emsg);
+        goto out;
+    }
+    choice = cJSON_GetArrayItem(
+        cJSON_GetObjectItemCaseSensitive(root, "choices"), 0);
+    msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
+    content = cJSON_GetObjectItemCaseSensitive(msg, "content");
+    if (!cJSON_IsString(content)) {
+        buf_adds(err, "the answer has no choices[0].message.content");
+        goto out;
+    }
+    finish = cJSON_GetObjectItemCaseSensitive(choice, "finish_reason");
+    usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
+    resp->input_tokens = number(usage, "prompt_tokens");
+    resp->output_tokens = number(usage, "completion_tokens");
+    rc = CS_NOMEM;
+    if (!(resp->text = mem_strdup(content->valuestring)))
+        goto out;
+    if (cJSON_IsString(finish) &&
+        !(resp->finish_reason = mem_strdup(finish->valuestring)))
+        goto out;
+    rc = CS_OK;
+
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+static enum csmap_rc openai_sse_event(struct llm_stream *st,
+                                      const char *event, const char *data)
+{
+    cJSON *root, *choice, *delta, *content, *finish, *usage;
+    enum csmap_rc rc = CS_OK;
+
+    (void)event;
+    if (!strcmp(data, "[DONE]")) {
+        st->done = true;
+        return CS_OK;
+    }
+    if (!(root = cJSON_Parse(data)))
+        return CS_DATA;
+    if (cJSON_GetObjectItemCaseSensitive(root, "error")) {
+        st->error = openai_error_message(data, strlen(data));
+        cJSON_Delete(root);
+        return CS_DATA;
+    }
+    choice = cJSON_GetArrayItem(
+        cJSON_GetObjectItemCaseSensitive(root, "choices"), 0);
+    delta = cJSON_GetObjectItemCaseSensitive(choice, "delta");
+    content = cJSON_GetObjectItemCaseSensitive(delta, "content");
+    if (cJSON_IsString(content))
+        rc = llm_stream_delta(st, content->valuestring,
+                              strlen(content->valuestring));
+    finish = cJSON_GetObjectItemCaseSensitive(choice, "finish_reason");
+    if (!rc && cJSON_IsString(finish) && !st->finish_reason &&
+        !(st->finish_reason = mem_strdup(finish->valuestring)))
+        rc = CS_NOMEM;
+    usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
+    if (cJSON_IsObject(usage)) {
+        st->input_tokens = number(usage, "prompt_tokens");
+        st->output_tokens = number(usage, "completion_tokens");
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+const struct llm_provider llm_openai = {
+    .name = "openai",
+    .default_base_url = "https://api.openai.com/v1",
+    .default_key_env = "OPENAI_API_KEY",
+    .key_required = false,
+    .path = "/chat/completions",
+    .body = openai_body,
+    .headers = openai_headers,
+    .parse = openai_parse,
+    .error_message = openai_error_message,
+    .sse_event = openai_sse_event,
+};
