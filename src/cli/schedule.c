@@ -1,0 +1,250 @@
+/* The weekly schedule: artifacts and the accounts or segments they are
+ * for, from the configuration's selectors. */
+#include "csmap/schedule.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "csmap/config.h"
+#include "csmap/log.h"
+#include "csmap/mem.h"
+#include "csmap/signals.h"
+
+static const struct {
+    const char *artifact;
+    const char *selectors; /* space-separated */
+} defaults[] = {
+    { "activation-digest", "segments" },
+    { "support-cluster-report", "segments" },
+    { "followup-sequence", "stuck" },
+    { "stuck-alert", "stuck" },
+    { "usage-anomaly", "anomaly" },
+    { "health-brief", "red yellow" },
+    { "renewal-packet", "renewal_window" },
+    { "expansion-prep", "high_potential" },
+    { "proposal-blocks", "high_potential" },
+};
+
+#define N_DEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
+
+static const char *const selector_names[] = {
+    "segments",     "all",         "stuck",          "dormant",
+    "anomaly",      "red",         "yellow",         "green",
+    "renewal_window", "renewal_risk", "high_potential", "tickets_30d",
+    "repeat_topics", "sponsor_left", NULL,
+};
+
+static bool is_str(const char *s, const char *want)
+{
+    return s && strcmp(s, want) == 0;
+}
+
+/* Whether account a is selected by the selector sel. */
+static bool selects(const char *sel, const struct sig_account *a)
+{
+    if (strcmp(sel, "all") == 0)
+        return true;
+    if (strcmp(sel, "stuck") == 0)
+        return a->onboarding.stuck;
+    if (strcmp(sel, "dormant") == 0)
+        return a->usage.dormant;
+    if (strcmp(sel, "anomaly") == 0)
+        return a->usage.anomaly != NULL;
+    if (strcmp(sel, "red") == 0 || strcmp(sel, "yellow") == 0 ||
+        strcmp(sel, "green") == 0)
+        return is_str(a->health.band, sel);
+    if (strcmp(sel, "renewal_window") == 0)
+        return a->renewal.in_window;
+    if (strcmp(sel, "renewal_risk") == 0)
+        return is_str(a->renewal.risk, "high");
+    if (strcmp(sel, "high_potential") == 0)
+        return is_str(a->expansion.potential, "high");
+    if (strcmp(sel, "tickets_30d") == 0)
+        return a->support.tickets_30d > 0;
+    if (strcmp(sel, "repeat_topics") == 0)
+        return a->support.n_repeat_topics > 0;
+    if (strcmp(sel, "sponsor_left") == 0)
+        return a->sponsor.sponsor_left_90d;
+    return false;
+}
+
+static bool known_selector(const char *s)
+{
+    for (const char *const *k = selector_names; *k; k++)
+        if (strcmp(*k, s) == 0)
+            return true;
+    return false;
+}
+
+static bool known_name(const char *const *known, const char *name)
+{
+    if (!known)
+        return true;
+    for (; *known; known++)
+        if (strcmp(*known, name) == 0)
+            return true;
+    return false;
+}
+
+static enum csmap_rc push(struct schedule *s, size_t *cap,
+                          struct schedule_item item)
+{
+    if (s->n_items == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 32;
+        struct schedule_item *p =
+            mem_realloc(s->items, ncap * sizeof(*p));
+        if (!p)
+            return CS_NOMEM;
+        s->items = p;
+        *cap = ncap;
+    }
+    s->items[s->n_items++] = item;
+    return CS_OK;
+}
+
+/* Add every subject that one of the selectors picks (a list of words). */
+static enum csmap_rc add_artifact(struct schedule *s, size_t *cap,
+                                  const char *artifact,
+                                  const char *const *sels, size_t n_sels,
+                                  const struct sig_set *set)
+{
+    enum csmap_rc rc;
+    bool segments = false;
+
+    for (size_t i = 0; i < n_sels; i++)
+        segments |= strcmp(sels[i], "segments") == 0;
+    if (segments) {
+        for (size_t i = 0; i < set->n_segments; i++) {
+            struct schedule_item it = { artifact, set->segments[i].name, true,
+                                        NULL, &set->segments[i] };
+            if ((rc = push(s, cap, it)))
+                return rc;
+        }
+    }
+    for (size_t i = 0; i < set->n_accounts; i++) {
+        const struct sig_account *a = &set->accounts[i];
+        bool hit = false;
+        for (size_t j = 0; j < n_sels && !hit; j++)
+            hit = selects(sels[j], a);
+        if (!hit)
+            continue;
+        struct schedule_item it = { artifact, a->account_id, false, a, NULL };
+        if ((rc = push(s, cap, it)))
+            return rc;
+    }
+    return CS_OK;
+}
+
+/* Split a default's space-separated selectors into sels (up to 4). */
+static size_t split_default(const char *list, char buf[4][32],
+                            const char *sels[4])
+{
+    size_t n = 0;
+    const char *p = list;
+
+    while (*p && n < 4) {
+        size_t len = strcspn(p, " ");
+        if (len >= 32)
+            len = 31;
+        memcpy(buf[n], p, len);
+        buf[n][len] = '\0';
+        sels[n] = buf[n];
+        n++;
+        p += len;
+        p += *p == ' ';
+    }
+    return n;
+}
+
+/* Read one configured entry into sels; false after reporting it. */
+static bool read_entry(const struct config *cfg, const cJSON *v,
+                       const char *sels[16], size_t *n)
+{
+    const cJSON *item;
+
+    *n = 0;
+    if (cJSON_IsFalse(v) || cJSON_IsNull(v))
+        return true;
+    if (cJSON_IsString(v)) {
+        sels[(*n)++] = v->valuestring;
+    } else if (cJSON_IsArray(v)) {
+        cJSON_ArrayForEach(item, v)
+        {
+            if (!cJSON_IsString(item) || *n == 16) {
+                log_error("%s: artifacts.%s: must be selector names", cfg->path,
+                          v->string);
+                return false;
+            }
+            sels[(*n)++] = item->valuestring;
+        }
+    } else {
+        log_error("%s: artifacts.%s: must be a selector, a list of "
+                  "selectors, or false",
+                  cfg->path, v->string);
+        return false;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        if (!known_selector(sels[i])) {
+            log_error("%s: artifacts.%s: '%s' is not a selector (see "
+                      "docs/configuration.md)",
+                      cfg->path, v->string, sels[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+enum csmap_rc schedule_build(const struct config *cfg,
+                             const struct sig_set *set,
+                             const char *const *known, struct schedule *out)
+{
+    const cJSON *conf = cfg->artifacts;
+    const cJSON *v;
+    size_t cap = 0;
+    enum csmap_rc rc = CS_OK;
+
+    memset(out, 0, sizeof(*out));
+    cJSON_ArrayForEach(v, conf)
+    {
+        if (!known_name(known, v->string)) {
+            log_error("%s: artifacts.%s: no such artifact; see 'csmap "
+                      "prompts ls'",
+                      cfg->path, v->string);
+            return CS_CONFIG;
+        }
+    }
+    for (size_t i = 0; i < N_DEFAULTS && !rc; i++) {
+        char buf[4][32];
+        const char *sels[4];
+        size_t n;
+        if (cJSON_GetObjectItemCaseSensitive(conf, defaults[i].artifact))
+            continue;
+        n = split_default(defaults[i].selectors, buf, sels);
+        rc = add_artifact(out, &cap, defaults[i].artifact, sels, n, set);
+    }
+    cJSON_ArrayForEach(v, conf)
+    {
+        const char *sels[16];
+        size_t n;
+        if (rc)
+            break;
+        if (!read_entry(cfg, v, sels, &n)) {
+            rc = CS_CONFIG;
+            break;
+        }
+        rc = add_artifact(out, &cap, v->string, sels, n, set);
+    }
+    if (rc) {
+        if (rc == CS_NOMEM)
+            log_error("out of memory planning the weekly run");
+        schedule_release(out);
+    }
+    return rc;
+}
+
+void schedule_release(struct schedule *s)
+{
+    mem_free(s->items);
+    s->items = NULL;
+    s->n_items = 0;
+}
