@@ -99,6 +99,8 @@ struct sig_feedback {
     bool nps_small_sample; /* nps_responses_180d < 5 */
     struct sig_theme *themes_90d; /* most frequent first */
     size_t n_themes_90d;
+    int nps_promoters_180d;  /* for segment NPS */
+    int nps_detractors_180d;
 };
 
 struct sig_sponsor {
@@ -270,6 +272,8 @@ struct sig_set {
     struct sig_alert *alerts; /* filled by sig_alerts(); else NULL */
     size_t n_alerts;
     struct sig_arena *arena;  /* private: owns the strings */
+    const char *account_filter; /* private: what sig_compute selected */
+    const char *segment_filter;
 };
 
 /*
