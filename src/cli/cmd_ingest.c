@@ -1,10 +1,110 @@
-/* csmap ingest. */
+/* csmap ingest: load data files into the store. */
 #include "csmap/cli.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "csmap/config.h"
+#include "csmap/ingest.h"
+#include "csmap/log.h"
+#include "csmap/store.h"
+
+/* Take the value of --name VALUE or --name=VALUE at argv[*i]. */
+static const char *option_arg(int argc, char **argv, int *i, const char *name,
+                              bool *missing)
+{
+    size_t n = strlen(name);
+
+    *missing = false;
+    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (strcmp(argv[*i], name) != 0)
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* Parse the options; *first is the index of the first file. */
+static enum csmap_rc parse_args(int argc, char **argv,
+                                struct ingest_options *opt, int *first)
+{
+    int i;
+
+    for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        const char *v;
+        bool missing;
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(argv[i], "--strict") == 0) {
+            opt->strict = true;
+        } else if ((v = option_arg(argc, argv, &i, "--kind", &missing))) {
+            if (!ingest_kind_parse(v, &opt->kind))
+                return cli_usage_error("ingest", "unknown kind '%s' (accounts, "
+                                       "contacts, events, tickets, feedback, "
+                                       "contracts)", v);
+        } else if ((v = option_arg(argc, argv, &i, "--preset", &missing))) {
+            opt->preset = v;
+        } else if (missing) {
+            return cli_usage_error("ingest", "option '%s' needs a value",
+                                   argv[i]);
+        } else {
+            return cli_usage_error("ingest", "unknown option '%s'", argv[i]);
+        }
+    }
+    if (i >= argc)
+        return cli_usage_error("ingest", "no file to load");
+    *first = i;
+    return CS_OK;
+}
+
+/* The configuration is optional for ingest: it only adds sources. */
+static enum csmap_rc load_config(const struct cli *cli, struct config **cfg)
+{
+    enum csmap_rc rc = config_load(cli->config_path, cfg);
+
+    if (rc == CS_NOTFOUND && !cli->config_given) {
+        *cfg = NULL;
+        return CS_OK;
+    }
+    if (rc == CS_NOTFOUND)
+        log_error("no configuration '%s'", cli->config_path);
+    return rc;
+}
+
+static enum csmap_rc check_preset(const struct ingest_options *opt)
+{
+    if (!opt->preset || strcmp(opt->preset, "zendesk") == 0 ||
+        strcmp(opt->preset, "segment") == 0)
+        return CS_OK;
+    if (cJSON_GetObjectItemCaseSensitive(opt->sources, opt->preset))
+        return CS_OK;
+    return cli_usage_error("ingest", "unknown preset '%s' (zendesk, segment "
+                           "or a name under \"sources\" in the "
+                           "configuration)", opt->preset);
+}
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)
 {
-    (void)cli;
-    (void)argc;
-    (void)argv;
-    return cli_not_yet("ingest");
+    struct ingest_options opt = { 0 };
+    struct config *cfg = NULL;
+    struct store *st = NULL;
+    enum csmap_rc rc;
+    int first = 0;
+
+    if ((rc = parse_args(argc, argv, &opt, &first)) ||
+        (rc = load_config(cli, &cfg)))
+        goto out;
+    opt.sources = cfg ? cfg->sources : NULL;
+    if ((rc = check_preset(&opt)) || (rc = cli_open_store(cli, true, &st)))
+        goto out;
+    rc = ingest_files(st, &opt, argv + first, (size_t)(argc - first));
+out:
+    store_close(st);
+    config_free(cfg);
+    return rc_exit_code(rc);
 }

@@ -1,0 +1,749 @@
+/*
+ * The loader: writes checked rows into the store.  Accounts, external ids,
+ * event names and users are held in hash maps for the file; events are
+ * batched, sorted by key and merged per (account, day, event, user) cell
+ * so SQLite's B-trees are written in order.
+ */
+#include "internal.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csmap/date.h"
+#include "csmap/hash.h"
+#include "csmap/log.h"
+#include "csmap/mem.h"
+#include "csmap/store.h"
+
+#define EVENT_BATCH 65536
+
+enum stmt_id {
+    S_ACC_UPSERT, S_EXT_CLEAR, S_EXT_PUT,
+    S_CON_EXISTS, S_CON_UPSERT,
+    S_TK_EXISTS, S_TK_UPSERT,
+    S_CT_EXISTS, S_CT_UPSERT,
+    S_FB_INSERT,
+    S_NAME_INSERT, S_USER_INSERT, S_SEEN_KEY, S_SEEN_FULL, S_SEEN_GET,
+    S_SEEN_SET, S_DAY_ADD, S_DAY_SUB, S_DAY_DEL,
+    S_COUNT,
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_ACC_UPSERT] =
+        "INSERT INTO account(account_id, name, segment, plan, seats, arr,"
+        " owner, signup_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        " ON CONFLICT(account_id) DO UPDATE SET name = excluded.name,"
+        " segment = excluded.segment, plan = excluded.plan,"
+        " seats = excluded.seats, arr = excluded.arr,"
+        " owner = excluded.owner, signup_date = excluded.signup_date"
+        " RETURNING id",
+    [S_EXT_CLEAR] = "DELETE FROM account_ext WHERE account = ?1",
+    [S_EXT_PUT] =
+        "INSERT INTO account_ext(ext, account) VALUES (?1, ?2)"
+        " ON CONFLICT(ext) DO UPDATE SET account = excluded.account",
+    [S_CON_EXISTS] = "SELECT 1 FROM contact WHERE contact_id = ?1",
+    [S_CON_UPSERT] =
+        "INSERT INTO contact(contact_id, account, name, email, role,"
+        " is_sponsor, first_seen, left_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        " ON CONFLICT(contact_id) DO UPDATE SET account = excluded.account,"
+        " name = excluded.name, email = excluded.email, role = excluded.role,"
+        " is_sponsor = excluded.is_sponsor,"
+        " first_seen = excluded.first_seen, left_at = excluded.left_at",
+    [S_TK_EXISTS] = "SELECT 1 FROM ticket WHERE ticket_id = ?1",
+    [S_TK_UPSERT] =
+        "INSERT INTO ticket(ticket_id, account, created_at, resolved_at,"
+        " priority, status, subject, description, tags)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " ON CONFLICT(ticket_id) DO UPDATE SET account = excluded.account,"
+        " created_at = excluded.created_at,"
+        " resolved_at = excluded.resolved_at, priority = excluded.priority,"
+        " status = excluded.status, subject = excluded.subject,"
+        " description = excluded.description, tags = excluded.tags",
+    [S_CT_EXISTS] =
+        "SELECT 1 FROM contract WHERE account = ?1 AND start_date = ?2",
+    [S_CT_UPSERT] =
+        "INSERT INTO contract(account, start_date, end_date, contract_id,"
+        " arr, seats, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT(account, start_date) DO UPDATE SET"
+        " end_date = excluded.end_date, contract_id = excluded.contract_id,"
+        " arr = excluded.arr, seats = excluded.seats, plan = excluded.plan",
+    [S_FB_INSERT] =
+        "INSERT OR IGNORE INTO feedback(key, account, date, kind, score,"
+        " text, contact_email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_NAME_INSERT] = "INSERT INTO event_name(name) VALUES (?1)",
+    [S_USER_INSERT] = "INSERT INTO app_user(account, user_id) VALUES (?1, ?2)",
+    [S_SEEN_KEY] = "INSERT OR IGNORE INTO event_seen(key) VALUES (?1)",
+    [S_SEEN_FULL] =
+        "INSERT OR IGNORE INTO event_seen(key, account, day, event, user)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_SEEN_GET] =
+        "SELECT account, day, event, user FROM event_seen WHERE key = ?1",
+    [S_SEEN_SET] =
+        "UPDATE event_seen SET account = ?2, day = ?3, event = ?4,"
+        " user = ?5 WHERE key = ?1",
+    [S_DAY_ADD] =
+        "INSERT INTO event_day(account, day, event, user, n)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(account, day, event, user)"
+        " DO UPDATE SET n = n + excluded.n",
+    [S_DAY_SUB] =
+        "UPDATE event_day SET n = n + ?5 WHERE account = ?1 AND day = ?2"
+        " AND event = ?3 AND user = ?4",
+    [S_DAY_DEL] =
+        "DELETE FROM event_day WHERE account = ?1 AND day = ?2"
+        " AND event = ?3 AND user = ?4 AND n <= 0",
+};
+
+/* An event waiting in the batch: its key and its cell. */
+struct pending_event {
+    uint64_t key;
+    uint32_t seq;
+    bool by_message;
+    int32_t day;
+    int64_t account, event, user;
+};
+
+/* A change to one event_day cell. */
+struct cell_delta {
+    int64_t account;
+    int32_t day;
+    int32_t delta;
+    int64_t event, user;
+};
+
+struct loader {
+    struct store *st;
+    sqlite3 *db;
+    enum ingest_kind kind;
+    struct ingest_stats *stats;
+    sqlite3_stmt *stmt[S_COUNT];
+    struct strmap accounts; /* account_id -> row id */
+    struct strmap ext;      /* system:id -> row id */
+    struct strmap names;    /* event name -> id */
+    struct strmap users;    /* account row id (8 bytes) + user_id -> id */
+    struct pending_event *batch;
+    size_t n_batch;
+    uint32_t seq;
+    struct cell_delta *deltas;
+    size_t n_deltas;
+    struct buf key; /* scratch for user keys */
+};
+
+static enum csmap_rc db_error(struct loader *ld, const char *what)
+{
+    return store_error(ld->st, what);
+}
+
+static enum csmap_rc prepare(struct loader *ld, enum stmt_id id)
+{
+    if (sqlite3_prepare_v3(ld->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                           &ld->stmt[id], NULL) != SQLITE_OK)
+        return db_error(ld, "cannot prepare a statement");
+    return CS_OK;
+}
+
+/* Fill map from a query whose rows are (text key, integer value), or for
+ * users (account, user_id, id). */
+static enum csmap_rc load_map(struct loader *ld, struct strmap *map,
+                              const char *sql, bool users)
+{
+    sqlite3_stmt *q = NULL;
+    enum csmap_rc rc = CS_OK;
+    int step;
+
+    if (sqlite3_prepare_v2(ld->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_error(ld, "cannot read the store");
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        if (users) {
+            int64_t account = sqlite3_column_int64(q, 0);
+            buf_reset(&ld->key);
+            if ((rc = buf_add(&ld->key, &account, sizeof(account))) ||
+                (rc = buf_add(&ld->key, sqlite3_column_text(q, 1),
+                              (size_t)sqlite3_column_bytes(q, 1))) ||
+                (rc = strmap_put(map, ld->key.data, ld->key.len,
+                                 sqlite3_column_int64(q, 2))))
+                goto out;
+        } else if ((rc = strmap_put(map, sqlite3_column_text(q, 0),
+                                    (size_t)sqlite3_column_bytes(q, 0),
+                                    sqlite3_column_int64(q, 1)))) {
+            goto out;
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = db_error(ld, "cannot read the store");
+out:
+    if (rc == CS_NOMEM)
+        log_error("out of memory");
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static enum csmap_rc load_maps(struct loader *ld)
+{
+    enum csmap_rc rc;
+
+    if ((rc = load_map(ld, &ld->accounts,
+                       "SELECT account_id, id FROM account", false)) ||
+        (rc = load_map(ld, &ld->ext, "SELECT ext, account FROM account_ext",
+                       false)))
+        return rc;
+    if (ld->kind != INGEST_EVENTS)
+        return CS_OK;
+    if ((rc = load_map(ld, &ld->names, "SELECT name, id FROM event_name",
+                       false)) ||
+        (rc = load_map(ld, &ld->users,
+                       "SELECT account, user_id, id FROM app_user", true)))
+        return rc;
+    ld->batch = mem_alloc(EVENT_BATCH * sizeof(*ld->batch));
+    ld->deltas = mem_alloc(2 * EVENT_BATCH * sizeof(*ld->deltas));
+    if (!ld->batch || !ld->deltas) {
+        log_error("out of memory");
+        return CS_NOMEM;
+    }
+    return CS_OK;
+}
+
+enum csmap_rc loader_open(struct store *st, enum ingest_kind kind,
+                          struct ingest_stats *stats, struct loader **out)
+{
+    struct loader *ld = mem_calloc(1, sizeof(*ld));
+    enum csmap_rc rc;
+
+    *out = NULL;
+    if (!ld) {
+        log_error("out of memory");
+        return CS_NOMEM;
+    }
+    ld->st = st;
+    ld->db = store_db(st);
+    ld->kind = kind;
+    ld->stats = stats;
+    buf_init(&ld->key, INGEST_MAX_RECORD + 16);
+    strmap_init(&ld->accounts);
+    strmap_init(&ld->ext);
+    strmap_init(&ld->names);
+    strmap_init(&ld->users);
+    for (int i = 0; i < S_COUNT; i++)
+        if ((rc = prepare(ld, (enum stmt_id)i)))
+            goto out;
+    if ((rc = load_maps(ld)))
+        goto out;
+    *out = ld;
+    return CS_OK;
+out:
+    loader_free(ld);
+    return rc;
+}
+
+void loader_free(struct loader *ld)
+{
+    if (!ld)
+        return;
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(ld->stmt[i]);
+    strmap_release(&ld->accounts);
+    strmap_release(&ld->ext);
+    strmap_release(&ld->names);
+    strmap_release(&ld->users);
+    buf_release(&ld->key);
+    mem_free(ld->batch);
+    mem_free(ld->deltas);
+    mem_free(ld);
+}
+
+bool loader_account(const struct loader *ld, const char *p, size_t n,
+                    int64_t *id)
+{
+    return strmap_get(&ld->accounts, p, n, id) ||
+           strmap_get(&ld->ext, p, n, id);
+}
+
+/* Bind a row value as text, or NULL when it was not given. */
+static void bind_text(sqlite3_stmt *s, int idx, const struct row_val *v)
+{
+    if (v->set)
+        sqlite3_bind_text(s, idx, v->p, (int)v->n, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, idx);
+}
+
+static void bind_int(sqlite3_stmt *s, int idx, const struct row_val *v)
+{
+    if (v->set)
+        sqlite3_bind_int64(s, idx, v->i);
+    else
+        sqlite3_bind_null(s, idx);
+}
+
+static void bind_real(sqlite3_stmt *s, int idx, const struct row_val *v)
+{
+    if (v->set)
+        sqlite3_bind_double(s, idx, v->d);
+    else
+        sqlite3_bind_null(s, idx);
+}
+
+/* Step a statement that returns no row (or ignore its row); reset it. */
+static enum csmap_rc run(struct loader *ld, sqlite3_stmt *s)
+{
+    int step = sqlite3_step(s);
+
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
+        return db_error(ld, "cannot write to the store");
+    return CS_OK;
+}
+
+/* Whether a statement finds a row. */
+static enum csmap_rc exists(struct loader *ld, sqlite3_stmt *s, bool *found)
+{
+    int step = sqlite3_step(s);
+
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
+        return db_error(ld, "cannot read the store");
+    *found = step == SQLITE_ROW;
+    return CS_OK;
+}
+
+static void count(struct loader *ld, bool replaced)
+{
+    if (replaced)
+        ld->stats->replaced++;
+    else
+        ld->stats->loaded++;
+}
+
+/* Replace the account's external ids by the row's list. */
+static enum csmap_rc load_ext(struct loader *ld, int64_t id,
+                              const struct row_val *v)
+{
+    sqlite3_stmt *put = ld->stmt[S_EXT_PUT];
+    enum csmap_rc rc;
+    size_t i = 0;
+
+    sqlite3_bind_int64(ld->stmt[S_EXT_CLEAR], 1, id);
+    if ((rc = run(ld, ld->stmt[S_EXT_CLEAR])))
+        return rc;
+    while (i < v->n) {
+        size_t start;
+        while (i < v->n && v->p[i] == ' ')
+            i++;
+        start = i;
+        while (i < v->n && v->p[i] != ' ')
+            i++;
+        if (i == start)
+            continue;
+        sqlite3_bind_text(put, 1, v->p + start, (int)(i - start),
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(put, 2, id);
+        if ((rc = run(ld, put)) ||
+            (rc = strmap_put(&ld->ext, v->p + start, i - start, id)))
+            return rc;
+    }
+    return CS_OK;
+}
+
+static enum csmap_rc load_account(struct loader *ld, const struct row *row)
+{
+    sqlite3_stmt *s = ld->stmt[S_ACC_UPSERT];
+    const struct row_val *v = row->v;
+    int64_t id;
+    bool replaced = strmap_get(&ld->accounts, v[F_ACC_ID].p, v[F_ACC_ID].n,
+                               &id);
+    int step;
+
+    bind_text(s, 1, &v[F_ACC_ID]);
+    bind_text(s, 2, &v[F_ACC_NAME]);
+    bind_text(s, 3, &v[F_ACC_SEGMENT]);
+    bind_text(s, 4, &v[F_ACC_PLAN]);
+    bind_int(s, 5, &v[F_ACC_SEATS]);
+    bind_real(s, 6, &v[F_ACC_ARR]);
+    bind_text(s, 7, &v[F_ACC_OWNER]);
+    bind_int(s, 8, &v[F_ACC_SIGNUP]);
+    step = sqlite3_step(s);
+    id = sqlite3_column_int64(s, 0);
+    if (step == SQLITE_ROW)
+        step = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
+        return db_error(ld, "cannot write an account");
+    if (strmap_put(&ld->accounts, v[F_ACC_ID].p, v[F_ACC_ID].n, id))
+        return CS_NOMEM;
+    if (v[F_ACC_EXT].set) {
+        enum csmap_rc rc = load_ext(ld, id, &v[F_ACC_EXT]);
+        if (rc)
+            return rc;
+    }
+    count(ld, replaced);
+    return CS_OK;
+}
+
+static enum csmap_rc load_contact(struct loader *ld, const struct row *row)
+{
+    sqlite3_stmt *s = ld->stmt[S_CON_UPSERT];
+    const struct row_val *v = row->v;
+    bool replaced;
+    enum csmap_rc rc;
+
+    bind_text(ld->stmt[S_CON_EXISTS], 1, &v[F_CON_ID]);
+    if ((rc = exists(ld, ld->stmt[S_CON_EXISTS], &replaced)))
+        return rc;
+    bind_text(s, 1, &v[F_CON_ID]);
+    bind_int(s, 2, &v[F_CON_ACCOUNT]);
+    bind_text(s, 3, &v[F_CON_NAME]);
+    bind_text(s, 4, &v[F_CON_EMAIL]);
+    bind_text(s, 5, &v[F_CON_ROLE]);
+    sqlite3_bind_int(s, 6, v[F_CON_SPONSOR].set && v[F_CON_SPONSOR].i);
+    bind_int(s, 7, &v[F_CON_FIRST]);
+    bind_int(s, 8, &v[F_CON_LEFT]);
+    if ((rc = run(ld, s)))
+        return rc;
+    count(ld, replaced);
+    return CS_OK;
+}
+
+static enum csmap_rc load_ticket(struct loader *ld, const struct row *row)
+{
+    sqlite3_stmt *s = ld->stmt[S_TK_UPSERT];
+    const struct row_val *v = row->v;
+    bool replaced;
+    enum csmap_rc rc;
+
+    bind_text(ld->stmt[S_TK_EXISTS], 1, &v[F_TK_ID]);
+    if ((rc = exists(ld, ld->stmt[S_TK_EXISTS], &replaced)))
+        return rc;
+    bind_text(s, 1, &v[F_TK_ID]);
+    bind_int(s, 2, &v[F_TK_ACCOUNT]);
+    bind_int(s, 3, &v[F_TK_CREATED]);
+    bind_int(s, 4, &v[F_TK_RESOLVED]);
+    if (v[F_TK_PRIORITY].set)
+        sqlite3_bind_text(s, 5, ingest_priorities[v[F_TK_PRIORITY].i], -1,
+                          SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 5);
+    bind_text(s, 6, &v[F_TK_STATUS]);
+    bind_text(s, 7, &v[F_TK_SUBJECT]);
+    bind_text(s, 8, &v[F_TK_DESC]);
+    bind_text(s, 9, &v[F_TK_TAGS]);
+    if ((rc = run(ld, s)))
+        return rc;
+    count(ld, replaced);
+    return CS_OK;
+}
+
+static enum csmap_rc load_contract(struct loader *ld, const struct row *row)
+{
+    sqlite3_stmt *s = ld->stmt[S_CT_UPSERT];
+    sqlite3_stmt *e = ld->stmt[S_CT_EXISTS];
+    const struct row_val *v = row->v;
+    bool replaced;
+    enum csmap_rc rc;
+
+    bind_int(e, 1, &v[F_CT_ACCOUNT]);
+    bind_int(e, 2, &v[F_CT_START]);
+    if ((rc = exists(ld, e, &replaced)))
+        return rc;
+    bind_int(s, 1, &v[F_CT_ACCOUNT]);
+    bind_int(s, 2, &v[F_CT_START]);
+    bind_int(s, 3, &v[F_CT_END]);
+    bind_text(s, 4, &v[F_CT_ID]);
+    bind_real(s, 5, &v[F_CT_ARR]);
+    bind_int(s, 6, &v[F_CT_SEATS]);
+    bind_text(s, 7, &v[F_CT_PLAN]);
+    if ((rc = run(ld, s)))
+        return rc;
+    count(ld, replaced);
+    return CS_OK;
+}
+
+/* Hash a field into h with a marker for absence. */
+static uint64_t hash_val(uint64_t h, const struct row_val *v)
+{
+    return v->set ? hash64(v->p, v->n, h) : hash64("\0absent", 7, h);
+}
+
+static enum csmap_rc load_feedback(struct loader *ld, const struct row *row)
+{
+    sqlite3_stmt *s = ld->stmt[S_FB_INSERT];
+    const struct row_val *v = row->v;
+    const char *kind = ingest_feedback_kinds[v[F_FB_KIND].i];
+    uint64_t h = hash64(&v[F_FB_ACCOUNT].i, 8, 0x66656564);
+    double score = v[F_FB_SCORE].d + 0.0;
+    enum csmap_rc rc;
+
+    h = hash64(&v[F_FB_DATE].i, 8, h);
+    h = hash64(kind, strlen(kind), h);
+    h = hash_val(h, &v[F_FB_EMAIL]);
+    h = v[F_FB_SCORE].set ? hash64(&score, sizeof(score), h)
+                          : hash64("\0absent", 7, h);
+    h = hash_val(h, &v[F_FB_TEXT]);
+    sqlite3_bind_int64(s, 1, (int64_t)h);
+    bind_int(s, 2, &v[F_FB_ACCOUNT]);
+    bind_int(s, 3, &v[F_FB_DATE]);
+    sqlite3_bind_text(s, 4, kind, -1, SQLITE_STATIC);
+    bind_real(s, 5, &v[F_FB_SCORE]);
+    bind_text(s, 6, &v[F_FB_TEXT]);
+    bind_text(s, 7, &v[F_FB_EMAIL]);
+    if ((rc = run(ld, s)))
+        return rc;
+    count(ld, sqlite3_changes(ld->db) == 0);
+    return CS_OK;
+}
+
+/* The id of an event name, added to the store when new. */
+static enum csmap_rc intern_name(struct loader *ld, const struct row_val *v,
+                                 int64_t *id)
+{
+    sqlite3_stmt *s = ld->stmt[S_NAME_INSERT];
+    enum csmap_rc rc;
+
+    if (strmap_get(&ld->names, v->p, v->n, id))
+        return CS_OK;
+    bind_text(s, 1, v);
+    if ((rc = run(ld, s)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(ld->db);
+    return strmap_put(&ld->names, v->p, v->n, *id);
+}
+
+static enum csmap_rc intern_user(struct loader *ld, int64_t account,
+                                 const struct row_val *v, int64_t *id)
+{
+    sqlite3_stmt *s = ld->stmt[S_USER_INSERT];
+    enum csmap_rc rc;
+
+    buf_reset(&ld->key);
+    if ((rc = buf_add(&ld->key, &account, sizeof(account))) ||
+        (rc = buf_add(&ld->key, v->p, v->n)))
+        return rc;
+    if (strmap_get(&ld->users, ld->key.data, ld->key.len, id))
+        return CS_OK;
+    sqlite3_bind_int64(s, 1, account);
+    bind_text(s, 2, v);
+    if ((rc = run(ld, s)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(ld->db);
+    return strmap_put(&ld->users, ld->key.data, ld->key.len, *id);
+}
+
+static enum csmap_rc flush_events(struct loader *ld);
+
+static enum csmap_rc load_event(struct loader *ld, const struct row *row)
+{
+    const struct row_val *v = row->v;
+    struct pending_event *e;
+    enum csmap_rc rc;
+
+    if (ld->n_batch == EVENT_BATCH && (rc = flush_events(ld)))
+        return rc;
+    e = &ld->batch[ld->n_batch];
+    e->account = v[F_EV_ACCOUNT].i;
+    e->day = date_of_ts(v[F_EV_TS].i);
+    e->seq = ld->seq++;
+    if ((rc = intern_name(ld, &v[F_EV_EVENT], &e->event)) ||
+        (rc = intern_user(ld, e->account, &v[F_EV_USER], &e->user)))
+        return rc;
+    e->by_message = v[F_EV_MSG].set;
+    if (e->by_message) {
+        e->key = hash64(v[F_EV_MSG].p, v[F_EV_MSG].n, 0x6d657373616765);
+    } else {
+        uint64_t h = hash64(&e->account, 8, 0x696e7374616e74);
+        h = hash64(v[F_EV_USER].p, v[F_EV_USER].n, h);
+        h = hash64(v[F_EV_EVENT].p, v[F_EV_EVENT].n, h);
+        e->key = hash64(&v[F_EV_TS].i, 8, h);
+    }
+    ld->n_batch++;
+    return CS_OK;
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+    const struct pending_event *x = a, *y = b;
+
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+    const struct cell_delta *x = a, *y = b;
+
+    if (x->account != y->account)
+        return x->account < y->account ? -1 : 1;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->event != y->event)
+        return x->event < y->event ? -1 : 1;
+    return x->user < y->user ? -1 : x->user > y->user;
+}
+
+static void add_delta(struct loader *ld, int64_t account, int32_t day,
+                      int64_t event, int64_t user, int32_t delta)
+{
+    struct cell_delta *d = &ld->deltas[ld->n_deltas++];
+
+    d->account = account;
+    d->day = day;
+    d->event = event;
+    d->user = user;
+    d->delta = delta;
+}
+
+static void bind_cell(sqlite3_stmt *s, const struct cell_delta *d)
+{
+    sqlite3_bind_int64(s, 1, d->account);
+    sqlite3_bind_int(s, 2, d->day);
+    sqlite3_bind_int64(s, 3, d->event);
+    sqlite3_bind_int64(s, 4, d->user);
+    if (sqlite3_bind_parameter_count(s) >= 5)
+        sqlite3_bind_int(s, 5, d->delta);
+}
+
+/* A message-keyed event seen before: move its count when its cell moved. */
+static enum csmap_rc move_event(struct loader *ld,
+                                const struct pending_event *e)
+{
+    sqlite3_stmt *get = ld->stmt[S_SEEN_GET], *set = ld->stmt[S_SEEN_SET];
+    int64_t account, event, user;
+    int32_t day;
+    bool known;
+    int step;
+
+    sqlite3_bind_int64(get, 1, (int64_t)e->key);
+    step = sqlite3_step(get);
+    known = step == SQLITE_ROW && sqlite3_column_type(get, 0) != SQLITE_NULL;
+    account = sqlite3_column_int64(get, 0);
+    day = sqlite3_column_int(get, 1);
+    event = sqlite3_column_int64(get, 2);
+    user = sqlite3_column_int64(get, 3);
+    sqlite3_reset(get);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return db_error(ld, "cannot read the store");
+    if (!known || (account == e->account && day == e->day &&
+                   event == e->event && user == e->user))
+        return CS_OK;
+    add_delta(ld, account, day, event, user, -1);
+    add_delta(ld, e->account, e->day, e->event, e->user, 1);
+    sqlite3_bind_int64(set, 1, (int64_t)e->key);
+    sqlite3_bind_int64(set, 2, e->account);
+    sqlite3_bind_int(set, 3, e->day);
+    sqlite3_bind_int64(set, 4, e->event);
+    sqlite3_bind_int64(set, 5, e->user);
+    return run(ld, set);
+}
+
+/* Record the last event of a run of equal keys in event_seen. */
+static enum csmap_rc seen_event(struct loader *ld,
+                                const struct pending_event *e, size_t run_len)
+{
+    sqlite3_stmt *s = ld->stmt[e->by_message ? S_SEEN_FULL : S_SEEN_KEY];
+    enum csmap_rc rc;
+
+    sqlite3_bind_int64(s, 1, (int64_t)e->key);
+    if (e->by_message) {
+        sqlite3_bind_int64(s, 2, e->account);
+        sqlite3_bind_int(s, 3, e->day);
+        sqlite3_bind_int64(s, 4, e->event);
+        sqlite3_bind_int64(s, 5, e->user);
+    }
+    if ((rc = run(ld, s)))
+        return rc;
+    ld->stats->replaced += run_len - 1;
+    if (sqlite3_changes(ld->db) > 0) {
+        ld->stats->loaded++;
+        add_delta(ld, e->account, e->day, e->event, e->user, 1);
+        return CS_OK;
+    }
+    ld->stats->replaced++;
+    return e->by_message ? move_event(ld, e) : CS_OK;
+}
+
+/* Apply the merged cell deltas in primary key order. */
+static enum csmap_rc apply_deltas(struct loader *ld)
+{
+    enum csmap_rc rc;
+    size_t i = 0;
+
+    qsort(ld->deltas, ld->n_deltas, sizeof(*ld->deltas), cmp_cell);
+    while (i < ld->n_deltas) {
+        struct cell_delta d = ld->deltas[i++];
+        while (i < ld->n_deltas && cmp_cell(&d, &ld->deltas[i]) == 0)
+            d.delta += ld->deltas[i++].delta;
+        if (d.delta > 0) {
+            bind_cell(ld->stmt[S_DAY_ADD], &d);
+            rc = run(ld, ld->stmt[S_DAY_ADD]);
+        } else if (d.delta < 0) {
+            bind_cell(ld->stmt[S_DAY_SUB], &d);
+            if (!(rc = run(ld, ld->stmt[S_DAY_SUB]))) {
+                bind_cell(ld->stmt[S_DAY_DEL], &d);
+                rc = run(ld, ld->stmt[S_DAY_DEL]);
+            }
+        } else {
+            rc = CS_OK;
+        }
+        if (rc)
+            return rc;
+    }
+    ld->n_deltas = 0;
+    return CS_OK;
+}
+
+static enum csmap_rc flush_events(struct loader *ld)
+{
+    enum csmap_rc rc;
+    size_t i = 0;
+
+    qsort(ld->batch, ld->n_batch, sizeof(*ld->batch), cmp_event);
+    ld->n_deltas = 0;
+    while (i < ld->n_batch) {
+        size_t j = i + 1;
+        while (j < ld->n_batch && ld->batch[j].key == ld->batch[i].key)
+            j++;
+        if ((rc = seen_event(ld, &ld->batch[j - 1], j - i)))
+            return rc;
+        i = j;
+    }
+    ld->n_batch = 0;
+    return apply_deltas(ld);
+}
+
+enum csmap_rc loader_row(struct loader *ld, const struct row *row)
+{
+    enum csmap_rc rc = CS_ERR;
+
+    switch (ld->kind) {
+    case INGEST_ACCOUNTS:
+        rc = load_account(ld, row);
+        break;
+    case INGEST_CONTACTS:
+        rc = load_contact(ld, row);
+        break;
+    case INGEST_EVENTS:
+        rc = load_event(ld, row);
+        break;
+    case INGEST_TICKETS:
+        rc = load_ticket(ld, row);
+        break;
+    case INGEST_FEEDBACK:
+        rc = load_feedback(ld, row);
+        break;
+    case INGEST_CONTRACTS:
+        rc = load_contract(ld, row);
+        break;
+    case INGEST_UNKNOWN:
+        break;
+    }
+    if (rc == CS_NOMEM)
+        log_error("out of memory");
+    return rc;
+}
+
+enum csmap_rc loader_finish(struct loader *ld)
+{
+    if (ld->kind == INGEST_EVENTS && ld->n_batch > 0)
+        return flush_events(ld);
+    return CS_OK;
+}
