@@ -30,11 +30,10 @@
  * --delay-ms N delays every answer (benchmarks).
  *
  * GET /stats answers {"requests", "max_inflight", "auth_match",
- * "auth_mismatch", "auth_none", "last_path", "last_body"}.  The key a
- * request carries is compared with $VAR (--expect-key-env) and never
- * printed or stored.
+ * "auth_mismatch", "auth_none", "anthropic_version_ok", "last_path",
+ * "last_body"}.  The key a request carries is compared with $VAR
+ * (--expect-key-env) and never printed or stored.
  */
-
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -60,7 +59,7 @@ static volatile sig_atomic_t stopping;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static long requests, inflight, max_inflight;
-static long auth_match, auth_mismatch, auth_none;
+static long auth_match, auth_mismatch, auth_none, version_ok;
 static char *last_path, *last_body;
 
 struct conn {
@@ -118,8 +117,12 @@ static void note_auth(struct MHD_Connection *c)
                                                      "Authorization");
     const char *x = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                 "x-api-key");
+    const char *version = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, "anthropic-version");
     const char *key = x;
 
+    if (version && !strcmp(version, "2023-06-01"))
+        version_ok++;
     if (bearer && !strncmp(bearer, "Bearer ", 7))
         key = bearer + 7;
     if (!key)
@@ -479,6 +482,7 @@ static enum MHD_Result send_stats(struct MHD_Connection *c)
     cJSON_AddNumberToObject(o, "auth_match", (double)auth_match);
     cJSON_AddNumberToObject(o, "auth_mismatch", (double)auth_mismatch);
     cJSON_AddNumberToObject(o, "auth_none", (double)auth_none);
+    cJSON_AddNumberToObject(o, "anthropic_version_ok", (double)version_ok);
     cJSON_AddStringToObject(o, "last_path", last_path ? last_path : "");
     cJSON_AddStringToObject(o, "last_body", last_body ? last_body : "");
     pthread_mutex_unlock(&lock);
