@@ -110,7 +110,7 @@ static enum csmap_rc score(struct sig_run *r, const struct sig_account *a,
         rc = reason(p, 1,
                     sig_arena_printf(ar, "%d new use cases in 30 days",
                                      x->new_use_cases_30d));
-    if (!rc && u->trend_pct >= 20)
+    if (!rc && !u->dormant && u->trend_pct >= 20)
         rc = reason(p, 1,
                     sig_arena_printf(ar, "usage trend up %.2f%%",
                                      u->trend_pct));
