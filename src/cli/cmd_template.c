@@ -156,6 +156,8 @@ static void report(const struct render_args *a, const struct tpl_error *err)
 
     if (strcmp(err->template_name, a->tpl_path) == 0)
         snprintf(where, sizeof(where), "%s", a->tpl_path);
+    else if (strcmp(a->dir, ".") == 0)
+        snprintf(where, sizeof(where), "%s.mustache", err->template_name);
     else
         snprintf(where, sizeof(where), "%s/%s.mustache", a->dir,
                  err->template_name);

@@ -9,7 +9,8 @@
 
 #define MAX_PARTIAL_DEPTH 64
 #define MAX_RENDER_DEPTH 1024
-#define MIN_STEPS ((size_t)1 << 20)
+/* Node visits allowed per render: at least this, or half max_output. */
+#define MIN_STEPS ((size_t)16 << 20)
 
 /* A parent being expanded: its blocks override the blocks it includes. */
 struct frame {
@@ -412,6 +413,8 @@ static enum csmap_rc section(struct render *r, const struct tpl_tree *t,
         return rc;
     }
     for (const cJSON *e = v->child; e && rc == CS_OK; e = e->next) {
+        if (++r->steps > r->max_steps)
+            return fail(r, t, nd, CS_TOOBIG, "template does too much work");
         rc = push(r, e);
         if (rc)
             return rc;
@@ -509,7 +512,7 @@ enum csmap_rc tpl_render(const char *name, const char *text, size_t len,
     r.out = out;
     r.err = err;
     cap = r.opt->max_output ? r.opt->max_output : BUF_MAX_DEFAULT;
-    r.max_steps = cap < MIN_STEPS ? MIN_STEPS * 4 : cap * 4;
+    r.max_steps = cap / 2 > MIN_STEPS ? cap / 2 : MIN_STEPS;
 
     rc = tpl_parse(name, text, len, &tree, err);
     if (rc)

@@ -136,8 +136,8 @@ static void trim(const char **s, size_t *n)
 static enum csmap_rc set_delimiters(struct parser *p, struct ptok *t,
                                     const char *s, size_t n)
 {
-    const char *a, *b;
-    size_t an = 0, bn;
+    const char *a, *b, *tag = s;
+    size_t an = 0, bn, tag_len = n;
 
     if (n < 2 || s[n - 1] != '=')
         goto bad;
@@ -166,7 +166,8 @@ static enum csmap_rc set_delimiters(struct parser *p, struct ptok *t,
 
 bad:
     tpl_set_error(p->err, p->name, t->line, t->column,
-                  "bad delimiter tag '%.*s'", (int)(n < 60 ? n : 60), s);
+                  "bad delimiter tag '%.*s'", (int)(tag_len < 60 ? tag_len
+                                                    : 60), tag);
     return CS_ERR;
 }
 
