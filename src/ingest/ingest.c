@@ -113,15 +113,18 @@ static const cJSON *source_by_names(const cJSON *sources,
     return NULL;
 }
 
+/* A Segment call: a type of the Segment spec and a user. */
 static bool is_segment(const cJSON *first)
 {
+    static const char *const types[] = { "track", "identify", "group",
+                                         "page",  "screen",   "alias" };
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(first, "type");
+    bool known = false;
 
-    return cJSON_IsString(type) &&
-           (cJSON_HasObjectItem(first, "userId") ||
-            cJSON_HasObjectItem(first, "anonymousId")) &&
-           (cJSON_HasObjectItem(first, "event") ||
-            cJSON_HasObjectItem(first, "messageId"));
+    for (size_t i = 0; cJSON_IsString(type) && i < 6; i++)
+        known = known || strcmp(type->valuestring, types[i]) == 0;
+    return known && (cJSON_HasObjectItem(first, "userId") ||
+                     cJSON_HasObjectItem(first, "anonymousId"));
 }
 
 static bool is_zendesk(const struct job *j)
@@ -151,7 +154,7 @@ static enum csmap_rc named_preset(struct job *j)
     } else {
         src = cJSON_GetObjectItemCaseSensitive(j->opt->sources, name);
         if (!src || !source_parts(src, &j->kind, &j->map)) {
-            log_error("no preset or source named '%s'", name);
+            ingest_error("no preset or source named '%s'", name);
             return CS_USAGE;
         }
         j->preset = P_SOURCE;
@@ -160,7 +163,7 @@ static enum csmap_rc named_preset(struct job *j)
         return CS_OK;
     }
     if (j->fmt != FMT_JSON) {
-        log_error("%s: the %s preset reads JSON or JSON Lines", j->path,
+        ingest_error("%s: the %s preset reads JSON or JSON Lines", j->path,
                   name);
         return CS_DATA;
     }
@@ -198,7 +201,7 @@ static enum csmap_rc detect(struct job *j, const struct names *nm)
         j->kind = forced ? forced : kind_by_names(nm);
     }
     if (j->kind == INGEST_UNKNOWN) {
-        log_error("%s: cannot tell what this file holds; name the kind "
+        ingest_error("%s: cannot tell what this file holds; name the kind "
                   "with --kind",
                   j->path);
         return CS_DATA;
@@ -220,13 +223,13 @@ static enum csmap_rc sniff(struct job *j)
     if (in->len >= 3 && memcmp(in->buf, "\xef\xbb\xbf", 3) == 0)
         in->pos = i = 3;
     if (memchr(in->buf, '\0', in->len)) {
-        log_error("%s: not a CSV or JSON file", j->path);
+        ingest_error("%s: not a CSV or JSON file", j->path);
         return CS_DATA;
     }
     while (i < in->len && strchr(" \t\r\n", in->buf[i]))
         i++;
     if (i == in->len) {
-        log_error("%s: the file is empty", j->path);
+        ingest_error("%s: the file is empty", j->path);
         return CS_DATA;
     }
     j->fmt = in->buf[i] == '[' || in->buf[i] == '{' ? FMT_JSON : FMT_CSV;
@@ -239,7 +242,7 @@ static enum csmap_rc names_alloc(struct names *nm, size_t count)
     nm->p = mem_calloc(count ? count : 1, sizeof(*nm->p));
     nm->n = mem_calloc(count ? count : 1, sizeof(*nm->n));
     if (!nm->p || !nm->n) {
-        log_error("out of memory");
+        ingest_error("out of memory");
         return CS_NOMEM;
     }
     return CS_OK;
@@ -280,7 +283,7 @@ static void warn_unknown_columns(struct job *j, const struct names *nm)
                        nm->p[c]))
             break;
     }
-    if (b.len)
+    if (b.len && !ingest_silent)
         log_warn("%s: unknown columns ignored: %s", j->path, buf_str(&b));
     buf_release(&b);
 }
@@ -290,7 +293,7 @@ static enum csmap_rc map_columns(struct job *j, const struct names *nm)
     j->n_cols = nm->count;
     j->colmap = mem_calloc(nm->count, sizeof(*j->colmap));
     if (!j->colmap) {
-        log_error("out of memory");
+        ingest_error("out of memory");
         return CS_NOMEM;
     }
     for (size_t c = 0; c < nm->count; c++)
@@ -300,7 +303,7 @@ static enum csmap_rc map_columns(struct job *j, const struct names *nm)
         for (size_t c = 0; c < nm->count; c++)
             found = found || j->colmap[c] == (int)f;
         if (j->ks->fields[f].required && !found) {
-            log_error("%s: missing required column '%s'", j->path,
+            ingest_error("%s: missing required column '%s'", j->path,
                       j->ks->fields[f].name);
             return CS_DATA;
         }
@@ -318,7 +321,7 @@ static enum csmap_rc csv_header(struct job *j)
     csv_init(&j->csv, &j->in);
     rc = csv_next(&j->csv);
     if (rc == CS_NOTFOUND || rc == CS_DATA || rc == CS_TOOBIG) {
-        log_error("%s: cannot read the header: %s", j->path,
+        ingest_error("%s: cannot read the header: %s", j->path,
                   rc == CS_NOTFOUND ? "no header row" : j->csv.err);
         return CS_DATA;
     }
@@ -339,7 +342,7 @@ static enum csmap_rc csv_header(struct job *j)
     if ((rc = detect(j, &nm)))
         goto out;
     if (j->preset == P_ZENDESK || j->preset == P_SEGMENT) {
-        log_error("%s: the %s preset reads JSON or JSON Lines", j->path,
+        ingest_error("%s: the %s preset reads JSON or JSON Lines", j->path,
                   j->preset_name);
         rc = CS_DATA;
         goto out;
@@ -399,7 +402,7 @@ static enum csmap_rc json_first(struct job *j)
     for (;;) {
         rc = json_next(&j->json, &p, &n);
         if (rc == CS_NOTFOUND || rc == CS_DATA || rc == CS_TOOBIG) {
-            log_error("%s:%ld: %s", j->path, j->json.line,
+            ingest_error("%s:%ld: %s", j->path, j->json.line,
                       rc == CS_NOTFOUND ? "no records" : j->json.err);
             return CS_DATA;
         }
@@ -668,7 +671,7 @@ static enum csmap_rc load(struct job *j, struct store *st)
     if ((rc = store_begin(st)))
         return rc;
     if (j->preset == P_SEGMENT && !(j->sg = ingest_segment_new())) {
-        log_error("out of memory");
+        ingest_error("out of memory");
         rc = CS_NOMEM;
         goto out;
     }
@@ -677,7 +680,7 @@ static enum csmap_rc load(struct job *j, struct store *st)
         (rc = loader_finish(j->ld)))
         goto out;
     if (j->opt->strict && j->stats.rejected) {
-        log_error("%s: nothing loaded: %lu rows rejected and --strict is "
+        ingest_error("%s: nothing loaded: %lu rows rejected and --strict is "
                   "given",
                   j->path, j->stats.rejected);
         j->stats.loaded = j->stats.replaced = 0;
@@ -690,7 +693,7 @@ static enum csmap_rc load(struct job *j, struct store *st)
 out:
     store_rollback(st);
     if (rc != CS_DATA)
-        log_error("%s: nothing loaded from this file", j->path);
+        ingest_error("%s: nothing loaded from this file", j->path);
     return rc;
 }
 
@@ -748,12 +751,11 @@ static enum ingest_kind probe(const struct ingest_options *opt,
 {
     struct job j;
     enum ingest_kind kind = INGEST_UNKNOWN;
-    enum log_level level = log_get_level();
 
-    log_set_level(LOG_QUIET);
+    ingest_silent = true;
     if (!job_open(&j, opt, path))
         kind = j.kind;
-    log_set_level(level);
+    ingest_silent = false;
     job_release(&j);
     return kind;
 }
@@ -775,7 +777,7 @@ enum csmap_rc ingest_files(struct store *st, const struct ingest_options *opt,
     enum csmap_rc worst = CS_OK;
 
     if (!ranks) {
-        log_error("out of memory");
+        ingest_error("out of memory");
         return CS_NOMEM;
     }
     for (size_t i = 0; i < n_paths; i++)

@@ -8,6 +8,7 @@
 
 #include "csmap/log.h"
 #include "csmap/mem.h"
+#include "internal.h"
 
 #define INPUT_CHUNK ((size_t)1 << 20)
 
@@ -16,7 +17,7 @@ enum csmap_rc ingest_input_open(struct ingest_input *in, const char *path)
     memset(in, 0, sizeof(*in));
     in->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (in->fd < 0) {
-        log_error("cannot read '%s': %s", path, strerror(errno));
+        ingest_error("cannot read '%s': %s", path, strerror(errno));
         return CS_IO;
     }
     return CS_OK;
@@ -84,7 +85,7 @@ static enum csmap_rc read_more(struct ingest_input *in, size_t room,
         n = read(in->fd, in->buf + in->len, room);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
-        log_error("cannot read: %s", strerror(errno));
+        ingest_error("cannot read: %s", strerror(errno));
         return CS_IO;
     }
     *got = (size_t)n;

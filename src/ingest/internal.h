@@ -30,6 +30,13 @@ bool strmap_get(const struct strmap *m, const void *key, size_t n,
 enum csmap_rc strmap_put(struct strmap *m, const void *key, size_t n,
                          int64_t val);
 
+/* Sort n items by key, keeping the order of equal keys; tmp holds n. */
+struct sort_item {
+    uint64_t key;
+    uint32_t idx;
+};
+void ingest_radix_sort(struct sort_item *a, struct sort_item *tmp, size_t n);
+
 /* What a field holds, and so how it is checked and stored. */
 enum field_type {
     FT_TEXT,     /* any UTF-8 text */
@@ -149,6 +156,12 @@ enum segment_call segment_call_type(const struct cJSON *call);
 enum csmap_rc segment_row(const struct ingest_segment *sg,
                           const struct cJSON *call, const char *file,
                           struct row *row);
+
+/* Errors about input files go through ingest_error(), which says nothing
+ * while ingest_silent is set (when files are only looked at to order
+ * them). */
+extern bool ingest_silent;
+void ingest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Report a bad row as FILE:LINE: field: reason. */
 void ingest_bad_row(const char *file, long line, const char *field,

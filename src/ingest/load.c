@@ -16,7 +16,7 @@
 #include "csmap/mem.h"
 #include "csmap/store.h"
 
-#define EVENT_BATCH 65536
+#define EVENT_BATCH 131072
 
 enum stmt_id {
     S_ACC_UPSERT, S_EXT_CLEAR, S_EXT_PUT,
@@ -98,7 +98,6 @@ static const char *const stmt_sql[S_COUNT] = {
 /* An event waiting in the batch: its key and its cell. */
 struct pending_event {
     uint64_t key;
-    uint32_t seq;
     bool by_message;
     int32_t day;
     int64_t account, event, user;
@@ -124,9 +123,9 @@ struct loader {
     struct strmap users;    /* account row id (8 bytes) + user_id -> id */
     struct pending_event *batch;
     size_t n_batch;
-    uint32_t seq;
     struct cell_delta *deltas;
     size_t n_deltas;
+    struct sort_item *order, *order_tmp; /* 2 * EVENT_BATCH each */
     struct buf key; /* scratch for user keys */
 };
 
@@ -197,7 +196,9 @@ static enum csmap_rc load_maps(struct loader *ld)
         return rc;
     ld->batch = mem_alloc(EVENT_BATCH * sizeof(*ld->batch));
     ld->deltas = mem_alloc(2 * EVENT_BATCH * sizeof(*ld->deltas));
-    if (!ld->batch || !ld->deltas) {
+    ld->order = mem_alloc(2 * EVENT_BATCH * sizeof(*ld->order));
+    ld->order_tmp = mem_alloc(2 * EVENT_BATCH * sizeof(*ld->order));
+    if (!ld->batch || !ld->deltas || !ld->order || !ld->order_tmp) {
         log_error("out of memory");
         return CS_NOMEM;
     }
@@ -249,6 +250,8 @@ void loader_free(struct loader *ld)
     buf_release(&ld->key);
     mem_free(ld->batch);
     mem_free(ld->deltas);
+    mem_free(ld->order);
+    mem_free(ld->order_tmp);
     mem_free(ld);
 }
 
@@ -384,7 +387,7 @@ static enum csmap_rc load_contact(struct loader *ld, const struct row *row)
 {
     sqlite3_stmt *s = ld->stmt[S_CON_UPSERT];
     const struct row_val *v = row->v;
-    bool replaced;
+    bool replaced = false;
     enum csmap_rc rc;
 
     bind_text(ld->stmt[S_CON_EXISTS], 1, &v[F_CON_ID]);
@@ -408,7 +411,7 @@ static enum csmap_rc load_ticket(struct loader *ld, const struct row *row)
 {
     sqlite3_stmt *s = ld->stmt[S_TK_UPSERT];
     const struct row_val *v = row->v;
-    bool replaced;
+    bool replaced = false;
     enum csmap_rc rc;
 
     bind_text(ld->stmt[S_TK_EXISTS], 1, &v[F_TK_ID]);
@@ -438,7 +441,7 @@ static enum csmap_rc load_contract(struct loader *ld, const struct row *row)
     sqlite3_stmt *s = ld->stmt[S_CT_UPSERT];
     sqlite3_stmt *e = ld->stmt[S_CT_EXISTS];
     const struct row_val *v = row->v;
-    bool replaced;
+    bool replaced = false;
     enum csmap_rc rc;
 
     bind_int(e, 1, &v[F_CT_ACCOUNT]);
@@ -541,7 +544,6 @@ static enum csmap_rc load_event(struct loader *ld, const struct row *row)
     e = &ld->batch[ld->n_batch];
     e->account = v[F_EV_ACCOUNT].i;
     e->day = date_of_ts(v[F_EV_TS].i);
-    e->seq = ld->seq++;
     if ((rc = intern_name(ld, &v[F_EV_EVENT], &e->event)) ||
         (rc = intern_user(ld, e->account, &v[F_EV_USER], &e->user)))
         return rc;
@@ -556,15 +558,6 @@ static enum csmap_rc load_event(struct loader *ld, const struct row *row)
     }
     ld->n_batch++;
     return CS_OK;
-}
-
-static int cmp_event(const void *a, const void *b)
-{
-    const struct pending_event *x = a, *y = b;
-
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int cmp_cell(const void *a, const void *b)
@@ -661,30 +654,83 @@ static enum csmap_rc seen_event(struct loader *ld,
     return e->by_message ? move_event(ld, e) : CS_OK;
 }
 
+static unsigned bits_for(uint64_t v)
+{
+    unsigned b = 0;
+
+    while (v) {
+        b++;
+        v >>= 1;
+    }
+    return b;
+}
+
+/* Put the deltas in primary key order in ld->order: a radix sort on the
+ * cell packed into 64 bits when it fits, else a comparison sort. */
+static void order_deltas(struct loader *ld)
+{
+    int64_t max_a = 0, max_e = 0, max_u = 0;
+    int32_t min_d = INT32_MAX, max_d = INT32_MIN;
+    unsigned bd, be, bu;
+
+    for (size_t i = 0; i < ld->n_deltas; i++) {
+        const struct cell_delta *d = &ld->deltas[i];
+        max_a = d->account > max_a ? d->account : max_a;
+        max_e = d->event > max_e ? d->event : max_e;
+        max_u = d->user > max_u ? d->user : max_u;
+        min_d = d->day < min_d ? d->day : min_d;
+        max_d = d->day > max_d ? d->day : max_d;
+    }
+    bd = bits_for((uint64_t)((int64_t)max_d - min_d));
+    be = bits_for((uint64_t)max_e);
+    bu = bits_for((uint64_t)max_u);
+    if (bits_for((uint64_t)max_a) + bd + be + bu > 64) {
+        qsort(ld->deltas, ld->n_deltas, sizeof(*ld->deltas), cmp_cell);
+        for (size_t i = 0; i < ld->n_deltas; i++)
+            ld->order[i].idx = (uint32_t)i;
+        return;
+    }
+    for (size_t i = 0; i < ld->n_deltas; i++) {
+        const struct cell_delta *d = &ld->deltas[i];
+        uint64_t k = (uint64_t)d->account;
+        k = k << bd | (uint64_t)((int64_t)d->day - min_d);
+        k = k << be | (uint64_t)d->event;
+        ld->order[i].key = k << bu | (uint64_t)d->user;
+        ld->order[i].idx = (uint32_t)i;
+    }
+    ingest_radix_sort(ld->order, ld->order_tmp, ld->n_deltas);
+}
+
+static enum csmap_rc apply_delta(struct loader *ld, const struct cell_delta *d)
+{
+    enum csmap_rc rc;
+
+    if (d->delta > 0) {
+        bind_cell(ld->stmt[S_DAY_ADD], d);
+        return run(ld, ld->stmt[S_DAY_ADD]);
+    }
+    if (d->delta == 0)
+        return CS_OK;
+    bind_cell(ld->stmt[S_DAY_SUB], d);
+    if ((rc = run(ld, ld->stmt[S_DAY_SUB])))
+        return rc;
+    bind_cell(ld->stmt[S_DAY_DEL], d);
+    return run(ld, ld->stmt[S_DAY_DEL]);
+}
+
 /* Apply the merged cell deltas in primary key order. */
 static enum csmap_rc apply_deltas(struct loader *ld)
 {
     enum csmap_rc rc;
     size_t i = 0;
 
-    qsort(ld->deltas, ld->n_deltas, sizeof(*ld->deltas), cmp_cell);
+    order_deltas(ld);
     while (i < ld->n_deltas) {
-        struct cell_delta d = ld->deltas[i++];
-        while (i < ld->n_deltas && cmp_cell(&d, &ld->deltas[i]) == 0)
-            d.delta += ld->deltas[i++].delta;
-        if (d.delta > 0) {
-            bind_cell(ld->stmt[S_DAY_ADD], &d);
-            rc = run(ld, ld->stmt[S_DAY_ADD]);
-        } else if (d.delta < 0) {
-            bind_cell(ld->stmt[S_DAY_SUB], &d);
-            if (!(rc = run(ld, ld->stmt[S_DAY_SUB]))) {
-                bind_cell(ld->stmt[S_DAY_DEL], &d);
-                rc = run(ld, ld->stmt[S_DAY_DEL]);
-            }
-        } else {
-            rc = CS_OK;
-        }
-        if (rc)
+        struct cell_delta d = ld->deltas[ld->order[i++].idx];
+        while (i < ld->n_deltas &&
+               cmp_cell(&d, &ld->deltas[ld->order[i].idx]) == 0)
+            d.delta += ld->deltas[ld->order[i++].idx].delta;
+        if ((rc = apply_delta(ld, &d)))
             return rc;
     }
     ld->n_deltas = 0;
@@ -693,16 +739,21 @@ static enum csmap_rc apply_deltas(struct loader *ld)
 
 static enum csmap_rc flush_events(struct loader *ld)
 {
+    struct sort_item *o = ld->order;
     enum csmap_rc rc;
     size_t i = 0;
 
-    qsort(ld->batch, ld->n_batch, sizeof(*ld->batch), cmp_event);
+    for (size_t k = 0; k < ld->n_batch; k++) {
+        o[k].key = ld->batch[k].key;
+        o[k].idx = (uint32_t)k;
+    }
+    ingest_radix_sort(o, ld->order_tmp, ld->n_batch);
     ld->n_deltas = 0;
     while (i < ld->n_batch) {
         size_t j = i + 1;
-        while (j < ld->n_batch && ld->batch[j].key == ld->batch[i].key)
+        while (j < ld->n_batch && o[j].key == o[i].key)
             j++;
-        if ((rc = seen_event(ld, &ld->batch[j - 1], j - i)))
+        if ((rc = seen_event(ld, &ld->batch[o[j - 1].idx], j - i)))
             return rc;
         i = j;
     }

@@ -121,6 +121,21 @@ const char *row_keep(struct row *row, const char *p, size_t n)
     return dst;
 }
 
+bool ingest_silent;
+
+void ingest_error(const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    if (ingest_silent)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    log_error("%s", msg);
+}
+
 void ingest_bad_row(const char *file, long line, const char *field,
                     const char *fmt, ...)
 {
@@ -131,9 +146,9 @@ void ingest_bad_row(const char *file, long line, const char *field,
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (field)
-        log_error("%s:%ld: %s: %s", file, line, field, msg);
+        ingest_error("%s:%ld: %s: %s", file, line, field, msg);
     else
-        log_error("%s:%ld: %s", file, line, msg);
+        ingest_error("%s:%ld: %s", file, line, msg);
 }
 
 /* Quote a value for a message: at most 40 bytes of it. */
@@ -219,8 +234,13 @@ static const char *check_value(const struct field_spec *fs,
         }
         if (trim(v) && loader_account(ld, v->p, v->n, &v->i))
             return NULL;
-        snprintf(why, why_n, "unknown account '%.*s%s'", shown(v->n), v->p,
-                 ellipsis(v->n));
+        if (zendesk_org)
+            snprintf(why, why_n, "no account for Zendesk organization "
+                     "'%.*s%s' (as zendesk:%.*s or as an account_id)",
+                     shown(v->n), v->p, ellipsis(v->n), shown(v->n), v->p);
+        else
+            snprintf(why, why_n, "unknown account '%.*s%s'", shown(v->n),
+                     v->p, ellipsis(v->n));
         return why;
     case FT_DATE:
         if (trim(v) && check_day(v))
@@ -320,7 +340,11 @@ enum csmap_rc row_check(const struct kind_spec *ks, const struct loader *ld,
         }
         if ((bad = check_value(fs, ld, row->zendesk_org, v, why,
                                sizeof(why)))) {
-            ingest_bad_row(file, row->line, fs->name, "%s", bad);
+            ingest_bad_row(file, row->line,
+                           row->zendesk_org && fs->type == FT_ACCOUNT
+                               ? "organization_id"
+                               : fs->name,
+                           "%s", bad);
             return CS_DATA;
         }
     }
