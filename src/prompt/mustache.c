@@ -44,7 +44,7 @@ struct render {
     struct tpl_error *err;
     const cJSON **stack;
     size_t depth, stack_cap;
-    struct cached *cache;
+    struct cached **cache; /* each entry allocated alone: trees stay put */
     size_t n_cache;
     int partial_depth;
     int render_depth;
@@ -219,27 +219,30 @@ static enum csmap_rc line_start(struct render *r, struct indent *ind,
 static enum csmap_rc load_tree(struct render *r, const char *name,
                                struct cached **found)
 {
-    struct cached *c;
+    struct cached *c, **grown;
     char *text = NULL;
     size_t len = 0;
     enum csmap_rc rc = CS_NOTFOUND;
 
     for (size_t i = 0; i < r->n_cache; i++) {
-        if (strcmp(r->cache[i].name, name) == 0) {
-            *found = &r->cache[i];
+        if (strcmp(r->cache[i]->name, name) == 0) {
+            *found = r->cache[i];
             return CS_OK;
         }
     }
-    c = mem_realloc(r->cache, (r->n_cache + 1) * sizeof(*c));
+    grown = mem_realloc(r->cache, (r->n_cache + 1) * sizeof(*grown));
+    if (!grown)
+        return CS_NOMEM;
+    r->cache = grown;
+    c = mem_calloc(1, sizeof(*c));
     if (!c)
         return CS_NOMEM;
-    r->cache = c;
-    c = &r->cache[r->n_cache];
-    memset(c, 0, sizeof(*c));
     c->name = mem_strdup(name);
-    if (!c->name)
+    if (!c->name) {
+        mem_free(c);
         return CS_NOMEM;
-    r->n_cache++;
+    }
+    r->cache[r->n_cache++] = c;
     *found = c;
 
     if (r->opt->load)
@@ -489,8 +492,9 @@ static const struct tpl_options default_options = {
 static void release_render(struct render *r)
 {
     for (size_t i = 0; i < r->n_cache; i++) {
-        mem_free(r->cache[i].name);
-        tpl_tree_release(&r->cache[i].tree);
+        tpl_tree_release(&r->cache[i]->tree);
+        mem_free(r->cache[i]->name);
+        mem_free(r->cache[i]);
     }
     mem_free(r->cache);
     mem_free(r->stack);
