@@ -105,7 +105,10 @@ static const struct cli_command commands[] = {
       "\n"
       "Render the Mustache template TPL with the JSON in DATA (default:\n"
       "an empty object; '-' reads standard input) and print exactly the\n"
-      "rendered bytes.  Partial NAME is the file DIR/NAME.mustache.\n",
+      "rendered bytes.  Partial NAME is the file DIR/NAME.mustache (DIR\n"
+      "defaults to the template's folder).  --escape html (the default)\n"
+      "is the Mustache specification's; prompt makes inserted text safe\n"
+      "inside a prompt (see 'csmap prompts'); none inserts it as it is.\n",
       cmd_template },
     { "weekly", "every scheduled artifact, then the map",
       "usage: csmap weekly [--as-of D] [-o DIR] [--jobs N] [--provider P]\n"
