@@ -108,7 +108,7 @@ static const struct cli_command commands[] = {
       "rendered bytes.  Partial NAME is the file DIR/NAME.mustache (DIR\n"
       "defaults to the template's folder).  --escape html (the default)\n"
       "is the Mustache specification's; prompt makes inserted text safe\n"
-      "inside a prompt (see 'csmap prompts'); none inserts it as it is.\n",
+      "to put in a language-model prompt; none inserts it as it is.\n",
       cmd_template },
     { "weekly", "every scheduled artifact, then the map",
       "usage: csmap weekly [--as-of D] [-o DIR] [--jobs N] [--provider P]\n"
