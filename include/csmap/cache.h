@@ -9,7 +9,9 @@
 #include "csmap/rc.h"
 
 struct config;
+struct llm_done_info;
 struct llm_request;
+struct llm_response;
 struct store;
 
 /*
@@ -65,6 +67,17 @@ enum csmap_rc cache_get(struct store *st, const char *key,
  * now.
  */
 enum csmap_rc cache_put(struct store *st, const struct cache_entry *e);
+
+/*
+ * Commit a finished answer as it arrives from llm_run(): the entry is made
+ * from info and resp, its cost from cfg's prices, checks is the prompt
+ * layer's JSON (or NULL).  A failed response is never cached: it returns
+ * CS_DATA without writing.
+ */
+enum csmap_rc cache_put_answer(struct store *st, const struct config *cfg,
+                               const struct llm_done_info *info,
+                               const struct llm_response *resp,
+                               const char *checks);
 
 /*
  * The full key of the one entry whose key starts with prefix (at least 4

@@ -180,6 +180,34 @@ out:
     return rc;
 }
 
+/* The entry borrows every string: nothing here is freed. */
+enum csmap_rc cache_put_answer(struct store *st, const struct config *cfg,
+                               const struct llm_done_info *info,
+                               const struct llm_response *resp,
+                               const char *checks)
+{
+    struct cache_entry e;
+
+    if (resp->rc != CS_OK || !resp->text)
+        return CS_DATA;
+    memset(&e, 0, sizeof(e));
+    memcpy(e.key, info->key, sizeof(e.key));
+    e.artifact = (char *)(uintptr_t)info->artifact;
+    e.subject = (char *)(uintptr_t)info->subject;
+    e.as_of = info->as_of;
+    e.prompt_name = (char *)(uintptr_t)info->prompt_name;
+    e.prompt_version = (char *)(uintptr_t)info->prompt_version;
+    e.provider = (char *)(uintptr_t)info->provider;
+    e.model = (char *)(uintptr_t)info->model;
+    e.output = resp->text;
+    e.checks = (char *)(uintptr_t)checks;
+    e.input_tokens = resp->input_tokens;
+    e.output_tokens = resp->output_tokens;
+    e.cost = cache_cost(cfg, resp->input_tokens, resp->output_tokens);
+    e.latency_ms = resp->latency_ms;
+    return cache_put(st, &e);
+}
+
 static bool is_hex(const char *s)
 {
     for (; *s; s++)

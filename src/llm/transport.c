@@ -904,9 +904,10 @@ enum csmap_rc llm_run(struct llm_client *c)
     if (!c->prov)
         return run_fixtures(c);
     while (c->queue || c->active) {
-        long wait = start_ready(c, now_ms());
+        long wait;
         int running = 0;
 
+        start_ready(c, now_ms());
         if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
             log_error("the HTTP transport failed");
             return CS_ERR;
@@ -914,6 +915,8 @@ enum csmap_rc llm_run(struct llm_client *c)
         drain(c);
         if (!c->queue && !c->active)
             break;
+        /* Retries scheduled by drain() shorten the wait. */
+        wait = start_ready(c, now_ms());
         curl_multi_poll(c->multi, NULL, 0, (int)(wait > 0 ? wait : 1),
                         NULL);
     }

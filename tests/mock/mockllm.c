@@ -325,6 +325,18 @@ static cJSON *openai_chunk(const char *delta, const char *finish)
     return o;
 }
 
+/* The last chunk, asked for with stream_options.include_usage. */
+static cJSON *openai_usage(long in, long out)
+{
+    cJSON *o = cJSON_CreateObject(), *u;
+
+    cJSON_AddArrayToObject(o, "choices");
+    u = cJSON_AddObjectToObject(o, "usage");
+    cJSON_AddNumberToObject(u, "prompt_tokens", (double)in);
+    cJSON_AddNumberToObject(u, "completion_tokens", (double)out);
+    return o;
+}
+
 static cJSON *anthropic_event(const char *type, const char *text)
 {
     cJSON *o = cJSON_CreateObject(), *d;
@@ -381,6 +393,8 @@ static char *sse_stream(bool anthropic, const char *text, long in, long out)
         return acc;
     }
     add_event(&acc, NULL, openai_chunk(NULL, "stop"));
+    if (acc)
+        add_event(&acc, NULL, openai_usage(in, out));
     if (acc) {
         char *next = NULL;
 
