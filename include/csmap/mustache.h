@@ -20,6 +20,18 @@
  * 85 -> "85", 1.5 -> "1.5", 1.21 -> "1.21"; integral values held as double
  * have no ".0".  true and false render as "true" and "false", null and a
  * missing name as nothing; an array or object renders as its compact JSON.
+ *
+ * A section {{#x}} renders once per element of a non-empty list, once with
+ * x pushed on the context stack for any other value except false, null,
+ * "" and a missing name (which, like an empty list, skip it; 0 does not).
+ * An inverted section {{^x}} renders exactly when {{#x}} would not.
+ *
+ * Inheritance follows the specification's tests, including their
+ * re-indentation of blocks: a block whose opening tag stands alone on its
+ * line is indented like that line's next line, and an argument passed to
+ * it loses its own indentation and takes the block's.  A line holding only
+ * tags and blanks is standalone when one of the tags opens or closes a
+ * parent.  Partials and parents nest at most 64 deep.
  */
 
 /* How an interpolated value is escaped before it enters the output. */
