@@ -85,12 +85,14 @@ static const struct cli_command commands[] = {
       "heat map, and the AI opportunity backlog.\n",
       cmd_map },
     { "prompts", "the prompt templates",
-      "usage: csmap prompts ls\n"
+      "usage: csmap prompts ls [--format table|json|csv]\n"
       "       csmap prompts show NAME\n"
-      "       csmap prompts export DIR\n"
+      "       csmap prompts export [--force] DIR\n"
       "\n"
       "List, print or export the prompt templates (built in, or from the\n"
-      "workspace's prompts/ folder, which overrides them).\n",
+      "workspace's prompts/ folder, which overrides them).  export writes\n"
+      "every built-in prompt and partial into the existing folder DIR and\n"
+      "overwrites files there only with --force.\n",
       cmd_prompts },
     { "signals", "per-account signals",
       "usage: csmap signals [--account ID] [--segment S] [--as-of D]\n"
