@@ -330,22 +330,20 @@ static bool is_parent_tag(const struct parser *p, const struct ptok *t)
 static bool standalone_line(const struct parser *p, size_t a, size_t b)
 {
     size_t tags = 0;
-    bool parent = false;
 
     for (size_t i = a; i < b; i++) {
         const struct ptok *t = &p->toks[i];
 
-        if (is_text(t)) {
-            if (!blank_text(t, i == b - 1))
-                return false;
-        } else if (!can_stand_alone(t)) {
+        if (is_text(t) ? !blank_text(t, i == b - 1) : !can_stand_alone(t))
             return false;
-        } else {
-            tags++;
-            parent = parent || is_parent_tag(p, t);
-        }
+        tags += !is_text(t);
     }
-    return tags == 1 || (tags > 1 && parent);
+    if (tags < 2)
+        return tags == 1;
+    for (size_t i = a; i < b; i++)
+        if (is_parent_tag(p, &p->toks[i]))
+            return true;
+    return false;
 }
 
 /* The blanks at the start of the source line beginning at offset pos. */
