@@ -9,13 +9,13 @@
 #include "csmap/signals.h"
 #include "sig_cli.h"
 
-/* status 10, account 13, alert 16, owner 15, artifact 14, then the value
+/* status 10, account 12, alert 16, owner 15, artifact 14, then the value
  * cut so that a line fits 100 characters. */
 static void table_row(const struct sig_alert *al)
 {
     sig_cli_cell(stdout, al->continuing ? "continuing" : "new", 10, true);
     putchar(' ');
-    sig_cli_cell(stdout, al->account->account_id, 13, true);
+    sig_cli_cell(stdout, al->account->account_id, 12, true);
     putchar(' ');
     sig_cli_cell(stdout, al->kind_name, 16, true);
     putchar(' ');
@@ -23,8 +23,8 @@ static void table_row(const struct sig_alert *al)
     putchar(' ');
     sig_cli_cell(stdout, al->artifact, 14, true);
     putchar(' ');
-    if ((int)strlen(al->value) > 26)
-        sig_cli_cell(stdout, al->value, 26, true);
+    if ((int)strlen(al->value) > 28)
+        sig_cli_cell(stdout, al->value, 28, true);
     else
         fputs(al->value, stdout);
     putchar('\n');
@@ -39,7 +39,7 @@ static enum csmap_rc print_table(const struct sig_set *set)
         log_note("no alerts as of %s", d);
         return sig_cli_flush();
     }
-    printf("%-10s %-13s %-16s %-15s %-14s %s\n", "STATUS", "ACCOUNT",
+    printf("%-10s %-12s %-16s %-15s %-14s %s\n", "STATUS", "ACCOUNT",
            "ALERT", "OWNER", "ARTIFACT", "VALUE");
     for (size_t i = 0; i < set->n_alerts; i++)
         table_row(&set->alerts[i]);

@@ -15,13 +15,18 @@ static const char usage_text[] =
 
 static const struct cli_command commands[] = {
     { "alerts", "stuck, dormant, anomalies, renewals, sponsor changes",
-      "usage: csmap alerts [--as-of YYYY-MM-DD] [--segment S]\n"
+      "usage: csmap alerts [--as-of YYYY-MM-DD] [--account ID] [--segment S]\n"
       "                    [--format table|json|csv]\n"
       "\n"
       "Raise this week's alerts: stuck onboarding, newly dormant accounts,\n"
       "usage anomalies, repeat support topics, sponsors who left, risky\n"
       "renewals inside the window and seat overage.  Each names the\n"
-      "account, the stage owner, the signal, and the artifact that helps.\n",
+      "account, the stage owner, the signal, and the artifact that helps,\n"
+      "and is 'continuing' when it also held seven days before, else 'new'.\n"
+      "\n"
+      "Exit status: 0 success, also with no alert; 1 unknown account or\n"
+      "segment, no account signed up by the as-of date (an empty store),\n"
+      "or a bad configuration; 2 bad usage or a bad date.\n",
       cmd_alerts },
     { "cache", "the artifact cache",
       "usage: csmap cache ls [--artifact A] [--account ID]\n"
@@ -52,8 +57,15 @@ static const struct cli_command commands[] = {
       "                    [--compare D2] [--format table|json|csv]\n"
       "\n"
       "Print each account's health ledger: every component, its weight,\n"
-      "its points and the drivers that pull the score down.  With\n"
-      "--compare, show how the score moved between D2 and the as-of date.\n",
+      "its score and the points it costs, and the drivers that pull the\n"
+      "score down.  With --account and --compare, show how the score and\n"
+      "each component moved between D2 and the as-of date, and which\n"
+      "signals moved them (table or json).  docs/signals.md has the\n"
+      "formulas.\n"
+      "\n"
+      "Exit status: 0 success; 1 unknown account or segment, no account\n"
+      "signed up by the date (an empty store), or a bad configuration;\n"
+      "2 bad usage or a bad date.\n",
       cmd_health },
     { "ingest", "load data",
       "usage: csmap ingest [--kind K] [--preset P] [--strict] FILE...\n"
@@ -99,7 +111,15 @@ static const struct cli_command commands[] = {
       "                     [--format table|json|csv]\n"
       "\n"
       "Compute every signal of every stage as of a date (default: today,\n"
-      "UTC) for all accounts or the chosen ones.\n",
+      "UTC) for all accounts or the chosen ones.  --account takes an\n"
+      "account_id or an external id (zendesk:3601); --segment a value of\n"
+      "the configured segment field.  json prints one object per account\n"
+      "(DESIGN section 6) sorted by account_id; csv flattens them into\n"
+      "stage.field columns; the table shows key figures.\n"
+      "\n"
+      "Exit status: 0 success; 1 unknown account or segment, no account\n"
+      "signed up by the as-of date (an empty store), or a bad configuration;\n"
+      "2 bad usage or a bad --as-of date.\n",
       cmd_signals },
     { "template", "render a Mustache file with JSON data",
       "usage: csmap template render [--partials DIR]\n"

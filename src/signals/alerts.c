@@ -83,7 +83,7 @@ static char *repeat_value(struct sig_arena *ar, const struct sig_account *a)
     for (size_t i = 0; v && i < s->n_repeat_topics; i++)
         for (size_t k = 0; k < s->n_topics_90d; k++)
             if (strcmp(s->topics_90d[k].name, s->repeat_topics[i]) == 0)
-                v = sig_arena_printf(ar, "%s%s%s (%d tickets in 90 days)", v,
+                v = sig_arena_printf(ar, "%s%s%s (%d)", v,
                                      i ? ", " : "", s->repeat_topics[i],
                                      s->topics_90d[k].count);
     return v;
@@ -94,31 +94,28 @@ static char *value_of(enum sig_alert_kind k, struct sig_arena *ar,
 {
     switch (k) {
     case SIG_A_STUCK:
-        return sig_arena_printf(ar, "%d days without progress at step '%s'",
-                                a->onboarding.days_since_progress,
-                                a->onboarding.current_step);
+        return sig_arena_printf(ar, "'%s' for %d days",
+                                a->onboarding.current_step,
+                                a->onboarding.days_since_progress);
     case SIG_A_DORMANT:
         if (a->usage.has_days_since_core)
-            return sig_arena_printf(ar, "%d days since the last core event",
+            return sig_arena_printf(ar, "%d days since core event",
                                     a->usage.days_since_core);
-        return sig_arena_strdup(ar, "no core event since signup");
+        return sig_arena_strdup(ar, "no core event yet");
     case SIG_A_ANOMALY:
-        return sig_arena_printf(ar, "%s, z = %.2f (%lld core events in 7 "
-                                    "days)",
-                                a->usage.anomaly, a->usage.anomaly_z,
-                                (long long)a->usage.core_events_7d);
+        return sig_arena_printf(ar, "%s, z=%.2f", a->usage.anomaly,
+                                a->usage.anomaly_z);
     case SIG_A_REPEAT_TOPIC:
         return repeat_value(ar, a);
     case SIG_A_SPONSOR_LEFT:
         return sig_arena_strdup(ar, a->sponsor.sponsor_present
-                                        ? "a sponsor left; another remains"
-                                        : "a sponsor left; none remains");
+                                        ? "another sponsor remains"
+                                        : "no sponsor remains");
     case SIG_A_RENEWAL_RISK:
         return sig_arena_printf(ar, "high, %d days to renewal",
                                 a->renewal.days_to_renewal);
     case SIG_A_SEAT_OVERAGE:
-        return sig_arena_printf(ar, "%d seats over (%d active of %d)",
-                                a->expansion.seat_overage,
+        return sig_arena_printf(ar, "%d active users of %d seats",
                                 a->usage.active_users_30d, a->usage.seats);
     }
     return NULL;

@@ -804,7 +804,10 @@ enum csmap_rc sig_compute_run(struct store *st, const struct config *cfg,
     if (rc || (rc = compute_accounts(&r, q, segment, set)))
         goto out;
     if (segment && set->n_accounts == 0 && !quiet) {
-        log_error("no account in segment '%s' as of this date", segment);
+        char d[11];
+
+        date_format(as_of, d);
+        log_error("no account in segment '%s' as of %s", segment, d);
         rc = CS_NOTFOUND;
         goto out;
     }

@@ -289,7 +289,7 @@ static void test_alerts_are_new_or_continuing(void **state)
     assert_string_equal(al[0].kind_name, "dormant");
     assert_string_equal(al[0].owner, "CS lead");
     assert_string_equal(al[0].artifact, "usage-anomaly");
-    assert_string_equal(al[0].value, "20 days since the last core event");
+    assert_string_equal(al[0].value, "20 days since core event");
     assert_false(al[0].continuing);
     assert_string_equal(al[1].kind_name, "sponsor_left");
     assert_true(al[1].continuing);
@@ -317,7 +317,7 @@ static void test_stuck_alert_names_the_step(void **state)
     assert_string_equal(al[0].kind_name, "stuck_onboarding");
     assert_string_equal(al[0].owner, "Onboarding lead");
     assert_string_equal(al[0].value,
-                        "19 days without progress at step 'first_report'");
+                        "'first_report' for 19 days");
     assert_true(al[0].continuing);
     /* Never a core event, 20 days after signup: newly dormant. */
     assert_string_equal(al[1].kind_name, "dormant");
