@@ -14,10 +14,10 @@
 #define MAX_INPUT ((size_t)64 << 20)
 
 struct render_args {
-    const char *partials;   /* --partials DIR, or NULL */
-    char dir[4096];         /* where partials are: DIR or the template's */
+    const char *partials; /* --partials DIR, or NULL */
+    char dir[4096];       /* where partials are: DIR or the template's */
     const char *tpl_path;
-    const char *data_path;  /* NULL: {} */
+    const char *data_path; /* NULL: {} */
     enum tpl_escape escape;
 };
 
@@ -134,16 +134,15 @@ static enum csmap_rc parse_data(const char *path, cJSON **data)
     rc = read_input("data file", path, &text);
     if (rc)
         return rc;
-    *data = cJSON_ParseWithLengthOpts(buf_str(&text), text.len + 1, &end,
-                                      true);
+    *data = cJSON_ParseWithLengthOpts(buf_str(&text), text.len + 1, &end, true);
     if (!*data) {
         size_t at = end ? (size_t)(end - buf_str(&text)) : 0;
 
         if (at > text.len)
             at = text.len;
         position(buf_str(&text), at, &line, &col);
-        log_error("invalid JSON in '%s': line %d, column %d (byte %zu)",
-                  path, line, col, at);
+        log_error("invalid JSON in '%s': line %d, column %d (byte %zu)", path,
+                  line, col, at);
         rc = CS_DATA;
     }
     buf_release(&text);
@@ -162,16 +161,15 @@ static void report(const struct render_args *a, const struct tpl_error *err)
         snprintf(where, sizeof(where), "%s/%s.mustache", a->dir,
                  err->template_name);
     if (err->line > 0)
-        log_error("%s:%d:%d: %s", where, err->line, err->column,
-                  err->message);
+        log_error("%s:%d:%d: %s", where, err->line, err->column, err->message);
     else
         log_error("%s: %s", where, err->message);
 }
 
 static enum csmap_rc write_out(const struct buf *out)
 {
-    if (fwrite(buf_str(out), 1, out->len, stdout) != out->len
-        || fflush(stdout) != 0) {
+    if (fwrite(buf_str(out), 1, out->len, stdout) != out->len ||
+        fflush(stdout) != 0) {
         log_error("cannot write standard output: %s", strerror(errno));
         return CS_IO;
     }
@@ -193,15 +191,15 @@ static void partials_dir(struct render_args *a)
     else if (slash == a->tpl_path)
         snprintf(a->dir, sizeof(a->dir), "/");
     else
-        snprintf(a->dir, sizeof(a->dir), "%.*s",
-                 (int)(slash - a->tpl_path), a->tpl_path);
+        snprintf(a->dir, sizeof(a->dir), "%.*s", (int)(slash - a->tpl_path),
+                 a->tpl_path);
 }
 
 static enum csmap_rc render(struct render_args *a)
 {
     struct buf tpl = BUF_INIT, out = BUF_INIT;
     cJSON *data = NULL;
-    struct tpl_options opt = { 0 };
+    struct tpl_options opt = {0};
     struct tpl_error err;
     enum csmap_rc rc;
 
@@ -215,8 +213,8 @@ static enum csmap_rc render(struct render_args *a)
     opt.load = load_partial;
     partials_dir(a);
     opt.load_ctx = a->dir;
-    rc = tpl_render(a->tpl_path, buf_str(&tpl), tpl.len, data, &opt, &out,
-                    &err);
+    rc =
+        tpl_render(a->tpl_path, buf_str(&tpl), tpl.len, data, &opt, &out, &err);
     if (rc) {
         report(a, &err);
         if (rc == CS_DATA)
@@ -241,14 +239,16 @@ static enum csmap_rc parse_escape(const char *s, enum tpl_escape *e)
     else if (strcmp(s, "none") == 0)
         *e = TPL_ESCAPE_NONE;
     else
-        return cli_usage_error("template", "unknown escape mode '%s' "
-                               "(use html, prompt or none)", s);
+        return cli_usage_error("template",
+                               "unknown escape mode '%s' "
+                               "(use html, prompt or none)",
+                               s);
     return CS_OK;
 }
 
 /* The value of --name VALUE or --name=VALUE at argv[*i], or NULL. */
-static const char *option_value(int argc, char **argv, int *i,
-                                const char *name, enum csmap_rc *rc)
+static const char *option_value(int argc, char **argv, int *i, const char *name,
+                                enum csmap_rc *rc)
 {
     size_t n = strlen(name);
     const char *arg = argv[*i];
@@ -278,11 +278,11 @@ static enum csmap_rc parse_args(int argc, char **argv, struct render_args *a)
 
         if (options && strcmp(argv[i], "--") == 0) {
             options = false;
-        } else if (options && (v = option_value(argc, argv, &i, "--partials",
-                                                &rc))) {
+        } else if (options &&
+                   (v = option_value(argc, argv, &i, "--partials", &rc))) {
             a->partials = v;
-        } else if (options && (v = option_value(argc, argv, &i, "--escape",
-                                                &rc))) {
+        } else if (options &&
+                   (v = option_value(argc, argv, &i, "--escape", &rc))) {
             rc = parse_escape(v, &a->escape);
         } else if (rc) {
             break;
@@ -305,16 +305,18 @@ static enum csmap_rc parse_args(int argc, char **argv, struct render_args *a)
 
 int cmd_template(struct cli *cli, int argc, char **argv)
 {
-    struct render_args a = { 0 };
+    struct render_args a = {0};
     enum csmap_rc rc;
 
     (void)cli;
     if (argc < 2)
         return rc_exit_code(cli_usage_error("template", "missing action "
-                                            "(render)"));
+                                                        "(render)"));
     if (strcmp(argv[1], "render") != 0)
-        return rc_exit_code(cli_usage_error("template", "unknown action "
-                                            "'%s'", argv[1]));
+        return rc_exit_code(cli_usage_error("template",
+                                            "unknown action "
+                                            "'%s'",
+                                            argv[1]));
     rc = parse_args(argc, argv, &a);
     if (rc == CS_OK)
         rc = render(&a);

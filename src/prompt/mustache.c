@@ -15,7 +15,7 @@
 /* A parent being expanded: its blocks override the blocks it includes. */
 struct frame {
     const struct tpl_tree *tree;
-    size_t parent;             /* index of the TPL_PARENT node in tree */
+    size_t parent; /* index of the TPL_PARENT node in tree */
     const struct frame *outer;
 };
 
@@ -52,9 +52,8 @@ struct render {
     const struct frame *frames;
 };
 
-static enum csmap_rc render_range(struct render *r,
-                                  const struct tpl_tree *t, size_t from,
-                                  size_t to, struct indent *ind);
+static enum csmap_rc render_range(struct render *r, const struct tpl_tree *t,
+                                  size_t from, size_t to, struct indent *ind);
 
 /* Positioned errors. */
 
@@ -101,8 +100,8 @@ static const cJSON *member(const cJSON *obj, const char *key, size_t n)
     if (!cJSON_IsObject(obj))
         return NULL;
     for (const cJSON *c = obj->child; c; c = c->next)
-        if (c->string && strncmp(c->string, key, n) == 0
-            && c->string[n] == '\0')
+        if (c->string && strncmp(c->string, key, n) == 0 &&
+            c->string[n] == '\0')
             return c;
     return NULL;
 }
@@ -111,8 +110,7 @@ static const cJSON *member(const cJSON *obj, const char *key, size_t n)
  * Resolve a (dotted) name: the first part on the context stack from the
  * top down, the others inside what it found.
  */
-static const cJSON *lookup(const struct render *r, const char *name,
-                           size_t n)
+static const cJSON *lookup(const struct render *r, const char *name, size_t n)
 {
     const char *dot = memchr(name, '.', n);
     size_t first = dot ? (size_t)(dot - name) : n;
@@ -145,8 +143,7 @@ static bool truthy(const cJSON *v)
 
 /* Output. */
 
-static enum csmap_rc emit(struct render *r, const char *s, size_t n,
-                          bool raw)
+static enum csmap_rc emit(struct render *r, const char *s, size_t n, bool raw)
 {
     switch (r->opt->escape) {
     case TPL_ESCAPE_HTML:
@@ -291,8 +288,8 @@ static enum csmap_rc include(struct render *r, const struct tpl_tree *t,
 {
     struct buf name = BUF_INIT, add = BUF_INIT;
     struct cached *c = NULL;
-    struct indent sub = { "", 0, "", 0, false };
-    struct frame fr = { t, (size_t)(nd - t->nodes), r->frames };
+    struct indent sub = {"", 0, "", 0, false};
+    struct frame fr = {t, (size_t)(nd - t->nodes), r->frames};
     enum csmap_rc rc;
 
     rc = tag_target(r, nd, &name);
@@ -310,9 +307,9 @@ static enum csmap_rc include(struct render *r, const struct tpl_tree *t,
         goto out;
     if (!c->found) {
         if (r->opt->strict_partials) {
-            tpl_set_error(r->err, t->name, nd->line, nd->column,
-                          "%s '%s' not found", nd->kind == TPL_PARENT
-                          ? "parent" : "partial", buf_str(&name));
+            tpl_set_error(
+                r->err, t->name, nd->line, nd->column, "%s '%s' not found",
+                nd->kind == TPL_PARENT ? "parent" : "partial", buf_str(&name));
             rc = CS_NOTFOUND;
         }
         goto out;
@@ -351,8 +348,8 @@ static bool find_override(const struct render *r, const struct tpl_node *nd,
         size_t end = nodes[f->parent].end;
 
         for (size_t i = f->parent + 1; i < end; i = nodes[i].end) {
-            if (nodes[i].kind == TPL_BLOCK && nodes[i].len == nd->len
-                && memcmp(nodes[i].str, nd->str, nd->len) == 0) {
+            if (nodes[i].kind == TPL_BLOCK && nodes[i].len == nd->len &&
+                memcmp(nodes[i].str, nd->str, nd->len) == 0) {
                 *tree = f->tree;
                 *at = i;
                 found = true;
@@ -430,8 +427,7 @@ static enum csmap_rc section(struct render *r, const struct tpl_tree *t,
 /* One node. */
 
 static enum csmap_rc render_node(struct render *r, const struct tpl_tree *t,
-                                 const struct tpl_node *nd,
-                                 struct indent *ind)
+                                 const struct tpl_node *nd, struct indent *ind)
 {
     const char *s = nd->str;
     size_t n = nd->len;
@@ -458,9 +454,8 @@ static enum csmap_rc render_node(struct render *r, const struct tpl_tree *t,
     return CS_OK;
 }
 
-static enum csmap_rc render_range(struct render *r,
-                                  const struct tpl_tree *t, size_t from,
-                                  size_t to, struct indent *ind)
+static enum csmap_rc render_range(struct render *r, const struct tpl_tree *t,
+                                  size_t from, size_t to, struct indent *ind)
 {
     enum csmap_rc rc = CS_OK;
 
@@ -504,9 +499,9 @@ enum csmap_rc tpl_render(const char *name, const char *text, size_t len,
                          const cJSON *data, const struct tpl_options *opt,
                          struct buf *out, struct tpl_error *err)
 {
-    struct render r = { 0 };
+    struct render r = {0};
     struct tpl_tree tree;
-    struct indent ind = { "", 0, "", 0, false };
+    struct indent ind = {"", 0, "", 0, false};
     size_t old_max = out->max, cap;
     enum csmap_rc rc;
 

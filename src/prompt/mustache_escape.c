@@ -96,9 +96,8 @@ static bool is_dropped(uint32_t cp)
 {
     if (cp == '\n' || cp == '\t')
         return false;
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)
-           || (cp >= 0x202A && cp <= 0x202E)
-           || (cp >= 0x2066 && cp <= 0x2069);
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 static bool needs_cleaning(const char *s, size_t n)
@@ -141,17 +140,18 @@ static enum csmap_rc clean_text(struct buf *b, const char *s, size_t n)
 
 static bool is_alnum(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9') || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
 }
 
 /* The length of the role word at s, or 0. */
 static size_t role_word(const char *s, size_t n, bool heading)
 {
     static const char *const words[] = {
-        "system", "developer", "assistant", "user", "human", "ai", "model",
-        "bot", "tool", "function", "instructions", "instruction", "context",
-        "prompt", "inst", "sys", "response", "input",
+        "system",       "developer",   "assistant", "user",   "human",
+        "ai",           "model",       "bot",       "tool",   "function",
+        "instructions", "instruction", "context",   "prompt", "inst",
+        "sys",          "response",    "input",
     };
     size_t count = sizeof(words) / sizeof(words[0]);
 
@@ -160,8 +160,8 @@ static size_t role_word(const char *s, size_t n, bool heading)
 
         if (!heading && w >= count - 2)
             break;
-        if (len <= n && strncasecmp(s, words[w], len) == 0
-            && (len == n || !is_alnum(s[len])))
+        if (len <= n && strncasecmp(s, words[w], len) == 0 &&
+            (len == n || !is_alnum(s[len])))
             return len;
     }
     return 0;
@@ -199,15 +199,14 @@ static bool is_marker(const char *s, size_t n)
 }
 
 /* Where out stands: at a line start (after blanks), and its fence run. */
-static void out_state(const struct buf *out, bool *bol, char *run_c,
-                      int *run_n)
+static void out_state(const struct buf *out, bool *bol, char *run_c, int *run_n)
 {
     size_t i = out->len;
 
     *run_c = 0;
     *run_n = 0;
-    while (i > 0 && (out->data[i - 1] == '`' || out->data[i - 1] == '~')
-           && (!*run_c || out->data[i - 1] == *run_c)) {
+    while (i > 0 && (out->data[i - 1] == '`' || out->data[i - 1] == '~') &&
+           (!*run_c || out->data[i - 1] == *run_c)) {
         *run_c = out->data[i - 1];
         (*run_n)++;
         i--;

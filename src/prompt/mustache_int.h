@@ -24,15 +24,15 @@ enum tpl_kind {
  */
 struct tpl_node {
     enum tpl_kind kind;
-    const char *str;   /* text, or the tag's name; points into the source */
+    const char *str; /* text, or the tag's name; points into the source */
     size_t len;
-    const char *ws;    /* indentation, see below; points into the source */
+    const char *ws; /* indentation, see below; points into the source */
     size_t ws_len;
     size_t end;
-    int line, column;  /* of the tag or text in the source */
-    bool raw;          /* TPL_VAR: {{{x}}} or {{&x}} */
-    bool dynamic;      /* TPL_PARTIAL, TPL_PARENT: {{>*x}} */
-    bool bol;          /* the node starts a line of the source */
+    int line, column; /* of the tag or text in the source */
+    bool raw;         /* TPL_VAR: {{{x}}} or {{&x}} */
+    bool dynamic;     /* TPL_PARTIAL, TPL_PARENT: {{>*x}} */
+    bool bol;         /* the node starts a line of the source */
     /*
      * TPL_PARTIAL, TPL_PARENT: the tag stood alone on its line, which was
      * removed; ws is the whitespace before it, the partial's indentation.
@@ -46,8 +46,8 @@ struct tpl_node {
 
 /* A parsed template; the nodes point into src. */
 struct tpl_tree {
-    const char *name;  /* not owned */
-    char *src;         /* owned when the tree owns its text */
+    const char *name; /* not owned */
+    char *src;        /* owned when the tree owns its text */
     const char *text;
     size_t len;
     struct tpl_node *nodes;

@@ -11,7 +11,7 @@
 
 /* A token of the source before standalone lines are removed. */
 struct ptok {
-    char sigil;        /* 0 for text, else the tag's first character */
+    char sigil; /* 0 for text, else the tag's first character */
     const char *name;
     size_t name_len;
     size_t start, end; /* offsets of the whole token in the source */
@@ -153,8 +153,8 @@ static enum csmap_rc set_delimiters(struct parser *p, struct ptok *t,
     for (size_t i = 0; i < bn; i++)
         if (is_space(b[i]))
             goto bad;
-    if (!an || !bn || an > MAX_DELIM || bn > MAX_DELIM
-        || memchr(a, '=', an) || memchr(b, '=', bn))
+    if (!an || !bn || an > MAX_DELIM || bn > MAX_DELIM || memchr(a, '=', an) ||
+        memchr(b, '=', bn))
         goto bad;
     memcpy(p->otag, a, an);
     p->otag[an] = '\0';
@@ -166,8 +166,8 @@ static enum csmap_rc set_delimiters(struct parser *p, struct ptok *t,
 
 bad:
     tpl_set_error(p->err, p->name, t->line, t->column,
-                  "bad delimiter tag '%.*s'", (int)(tag_len < 60 ? tag_len
-                                                    : 60), tag);
+                  "bad delimiter tag '%.*s'",
+                  (int)(tag_len < 60 ? tag_len : 60), tag);
     return CS_ERR;
 }
 
@@ -234,8 +234,8 @@ static enum csmap_rc scan_tag(struct parser *p)
         close = find(p, body, p->ctag, p->clen);
     }
     if (!close) {
-        tpl_set_error(p->err, p->name, t->line, t->column,
-                      "unclosed tag '%s'", p->otag);
+        tpl_set_error(p->err, p->name, t->line, t->column, "unclosed tag '%s'",
+                      p->otag);
         return CS_ERR;
     }
     t->end = (size_t)(close - p->src) + close_len;
@@ -315,8 +315,8 @@ static bool is_parent_tag(const struct parser *p, const struct ptok *t)
     for (const struct ptok *u = t; u > p->toks; u--) {
         const struct ptok *v = u - 1;
 
-        if (v->sigil == '<' && v->name_len == t->name_len
-            && memcmp(v->name, t->name, t->name_len) == 0)
+        if (v->sigil == '<' && v->name_len == t->name_len &&
+            memcmp(v->name, t->name, t->name_len) == 0)
             return true;
     }
     return false;
@@ -384,9 +384,9 @@ static void strip_line(struct parser *p, size_t a, size_t b)
             bool closed_here = false;
 
             for (size_t j = i + 1; j < b; j++)
-                if (p->toks[j].sigil == '/' && p->toks[j].name_len
-                    == t->name_len && !memcmp(p->toks[j].name, t->name,
-                                              t->name_len))
+                if (p->toks[j].sigil == '/' &&
+                    p->toks[j].name_len == t->name_len &&
+                    !memcmp(p->toks[j].name, t->name, t->name_len))
                     closed_here = true;
             if (!closed_here)
                 line_indent(p, p->toks[b - 1].end, &t->ws, &t->ws_len);
@@ -463,8 +463,8 @@ static enum csmap_rc close_node(struct parser *p, struct builder *b,
 
     if (b->depth == 0) {
         tpl_set_error(p->err, p->name, t->line, t->column,
-                      "closing tag '%.*s' has no opening tag",
-                      (int)t->name_len, t->name);
+                      "closing tag '%.*s' has no opening tag", (int)t->name_len,
+                      t->name);
         return CS_ERR;
     }
     open = &b->tree->nodes[b->stack[b->depth - 1]];
@@ -501,8 +501,8 @@ static enum csmap_rc add_node(struct parser *p, struct builder *b,
     b->pending_bol = false;
     b->tree->n++;
 
-    if (nd->kind == TPL_SECTION || nd->kind == TPL_INVERTED
-        || nd->kind == TPL_PARENT || nd->kind == TPL_BLOCK) {
+    if (nd->kind == TPL_SECTION || nd->kind == TPL_INVERTED ||
+        nd->kind == TPL_PARENT || nd->kind == TPL_BLOCK) {
         if (b->depth == MAX_NESTING) {
             tpl_set_error(p->err, p->name, t->line, t->column,
                           "sections nested more than %d deep", MAX_NESTING);
@@ -556,7 +556,7 @@ out:
 enum csmap_rc tpl_parse(const char *name, const char *text, size_t len,
                         struct tpl_tree *tree, struct tpl_error *err)
 {
-    struct parser p = { 0 };
+    struct parser p = {0};
     enum csmap_rc rc;
 
     memset(tree, 0, sizeof(*tree));
