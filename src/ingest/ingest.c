@@ -49,6 +49,7 @@ struct job {
     struct ingest_segment *sg;
     struct strmap unknown; /* JSON members already reported */
     unsigned long not_track, no_account;
+    bool loading;          /* the file's transaction has begun */
 };
 
 static bool has_name(const struct names *nm, const char *name)
@@ -670,6 +671,7 @@ static enum csmap_rc load(struct job *j, struct store *st)
 
     if ((rc = store_begin(st)))
         return rc;
+    j->loading = true;
     if (j->preset == P_SEGMENT && !(j->sg = ingest_segment_new())) {
         ingest_error("out of memory");
         rc = CS_NOMEM;
@@ -734,7 +736,7 @@ enum csmap_rc ingest_file(struct store *st, const struct ingest_options *opt,
 
     if (!(rc = job_open(&j, opt, path)))
         rc = load(&j, st);
-    if (j.kind != INGEST_UNKNOWN && (!rc || rc == CS_DATA))
+    if (j.loading && (!rc || rc == CS_DATA))
         summary(&j);
     if (!rc && j.stats.rejected)
         rc = CS_DATA;

@@ -1,0 +1,32 @@
+# A JSON array of records streams element by element; a bad element is a
+# bad row at the line where it starts; nesting 100,000 levels deep is a bad
+# row, not a crash.
+--- file accounts.json
+[
+  {"account_id": "acme", "name": "Acme", "signup_date": "2024-01-05",
+   "seats": 10, "arr": 1200.5, "colour": "blue"},
+  {"account_id": "beta", "name": "Beta", "signup_date": "2024-02-01",
+   "seats": "ten"},
+  {"account_id": "gamma", "name": ["not", "text"], "signup_date": "2024-02-01"},
+  "just a string",
+  {"account_id": "delta", "name": "Delta", "signup_date": "2024-02-01",
+   "seats": null}
+]
+--- run
+ingest accounts.json
+--- exit 65
+--- stderr
+csmap: warning: accounts.json:2: unknown field 'colour' ignored
+csmap: error: accounts.json:4: seats: 'ten' is not a whole number
+csmap: error: accounts.json:6: name: expected a string, a number or a boolean
+csmap: error: accounts.json:7: expected a JSON object
+csmap: accounts.json: accounts, 5 read, 2 loaded, 0 replaced, 3 rejected, 0 skipped
+--- sh
+test "$(sqlite3 csmap.db "SELECT seats || ' ' || arr FROM account WHERE account_id = 'acme'")" = '10 1200.5'
+python3 -c "print('[\n' + '[' * 100000 + ']' * 100000 + ',\n{\"account_id\": \"eps\", \"name\": \"Eps\", \"signup_date\": \"2024-01-01\"}]')" > deep.json
+--- run
+ingest --kind accounts deep.json
+--- exit 65
+--- stderr
+csmap: error: deep.json:2: invalid JSON (or nested too deeply)
+csmap: deep.json: accounts, 2 read, 1 loaded, 0 replaced, 1 rejected, 0 skipped
