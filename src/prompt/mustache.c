@@ -49,6 +49,7 @@ struct render {
     int partial_depth;
     int render_depth;
     size_t steps, max_steps;
+    size_t cap; /* the most bytes this render may append */
     const struct frame *frames;
 };
 
@@ -71,8 +72,7 @@ static enum csmap_rc fail_rc(struct render *r, const struct tpl_tree *t,
     char msg[64];
 
     if (rc == CS_TOOBIG)
-        snprintf(msg, sizeof(msg), "output larger than %zu bytes",
-                 r->opt->max_output ? r->opt->max_output : BUF_MAX_DEFAULT);
+        snprintf(msg, sizeof(msg), "output larger than %zu bytes", r->cap);
     else
         snprintf(msg, sizeof(msg), "%s", rc_str(rc));
     return fail(r, t, nd, rc, msg);
@@ -516,8 +516,9 @@ enum csmap_rc tpl_render(const char *name, const char *text, size_t len,
     rc = tpl_parse(name, text, len, &tree, err);
     if (rc)
         return rc;
-    if (cap < old_max - out->len && out->len < old_max)
+    if (out->len < old_max && cap < old_max - out->len)
         out->max = out->len + cap;
+    r.cap = out->len < out->max ? out->max - out->len : 0;
     rc = push(&r, data);
     if (rc == CS_OK)
         rc = render_range(&r, &tree, 0, tree.n, &ind);
