@@ -13,7 +13,7 @@
 struct ground_spec {
     const char *const *sections; /* markdown headings the answer must have */
     size_t n_sections;
-    bool json;                   /* the answer is a JSON object */
+    bool json;                    /* the answer is a JSON object */
     const char *const *json_keys; /* key paths: "emails", "emails[].subject" */
     size_t n_json_keys;
 };
@@ -34,10 +34,9 @@ struct ground_spec {
  * The rules (formats, roundings, what is not a number) are in
  * docs/artifacts.md.  Returns CS_OK or CS_NOMEM.
  */
-enum csmap_rc ground_check(const char *answer, size_t len,
-                           const cJSON *context, const char *prompt,
-                           size_t prompt_len, const struct ground_spec *spec,
-                           cJSON **out);
+enum csmap_rc ground_check(const char *answer, size_t len, const cJSON *context,
+                           const char *prompt, size_t prompt_len,
+                           const struct ground_spec *spec, cJSON **out);
 
 /*
  * Append to the array ungrounded the text of every number in answer that

@@ -139,8 +139,7 @@ struct prompt_messages {
  * The caller releases *out with prompt_messages_release().
  */
 enum csmap_rc prompt_render(struct prompt_lib *lib, const struct prompt *p,
-                            const cJSON *context,
-                            struct prompt_messages *out);
+                            const cJSON *context, struct prompt_messages *out);
 
 void prompt_messages_release(struct prompt_messages *m);
 

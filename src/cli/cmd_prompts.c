@@ -36,9 +36,9 @@ static void print_row(enum ls_format fmt, const struct prompt *p)
                prompt_scope_name(h->scope), prompt_output_name(h->output),
                prompt_source_name(p->source));
     else
-        printf("%-24s %7d  %-10s %-8s %-8s %s\n", h->name, h->version,
-               h->stage, prompt_scope_name(h->scope),
-               prompt_output_name(h->output), prompt_source_name(p->source));
+        printf("%-24s %7d  %-10s %-8s %-8s %s\n", h->name, h->version, h->stage,
+               prompt_scope_name(h->scope), prompt_output_name(h->output),
+               prompt_source_name(p->source));
 }
 
 static cJSON *row_json(const struct prompt *p)
@@ -50,10 +50,8 @@ static cJSON *row_json(const struct prompt *p)
         !cJSON_AddNumberToObject(o, "version", h->version) ||
         !cJSON_AddStringToObject(o, "stage", h->stage) ||
         !cJSON_AddStringToObject(o, "scope", prompt_scope_name(h->scope)) ||
-        !cJSON_AddStringToObject(o, "output",
-                                 prompt_output_name(h->output)) ||
-        !cJSON_AddStringToObject(o, "source",
-                                 prompt_source_name(p->source))) {
+        !cJSON_AddStringToObject(o, "output", prompt_output_name(h->output)) ||
+        !cJSON_AddStringToObject(o, "source", prompt_source_name(p->source))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -136,8 +134,7 @@ static enum csmap_rc prompts_show(struct prompt_lib *lib, const char *name)
 }
 
 /* Write len bytes of text to path with mode 0644, replacing it. */
-static enum csmap_rc write_file(const char *path, const char *text,
-                                size_t len)
+static enum csmap_rc write_file(const char *path, const char *text, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     size_t done = 0;
@@ -235,8 +232,10 @@ static enum csmap_rc parse_format(const char *v, enum ls_format *fmt)
     else if (strcmp(v, "csv") == 0)
         *fmt = LS_CSV;
     else
-        return cli_usage_error("prompts", "unknown format '%s' (expected "
-                                          "table, json or csv)", v);
+        return cli_usage_error("prompts",
+                               "unknown format '%s' (expected "
+                               "table, json or csv)",
+                               v);
     return CS_OK;
 }
 
@@ -247,8 +246,7 @@ struct prompts_args {
     const char *operand;
 };
 
-static enum csmap_rc parse_args(int argc, char **argv,
-                                struct prompts_args *a)
+static enum csmap_rc parse_args(int argc, char **argv, struct prompts_args *a)
 {
     enum csmap_rc rc;
 
@@ -277,7 +275,7 @@ static enum csmap_rc parse_args(int argc, char **argv,
 
 static enum csmap_rc run(int argc, char **argv)
 {
-    struct prompts_args a = { false, LS_TABLE, NULL };
+    struct prompts_args a = {false, LS_TABLE, NULL};
     struct prompt_lib *lib = NULL;
     const char *sub = argc > 1 ? argv[1] : NULL;
     enum csmap_rc rc;
@@ -288,8 +286,7 @@ static enum csmap_rc run(int argc, char **argv)
         return rc;
     if (strcmp(sub, "ls") == 0 && a.operand)
         return cli_usage_error("prompts", "ls takes no argument");
-    if ((strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0) &&
-        !a.operand)
+    if ((strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0) && !a.operand)
         return cli_usage_error("prompts", "%s needs %s", sub,
                                sub[0] == 's' ? "a prompt name" : "a folder");
     if (strcmp(sub, "export") == 0)
@@ -298,8 +295,7 @@ static enum csmap_rc run(int argc, char **argv)
         return cli_usage_error("prompts", "unknown subcommand '%s'", sub);
     if ((rc = prompt_lib_open(WORKSPACE_DIR, &lib)) != CS_OK)
         return rc;
-    rc = sub[0] == 'l' ? prompts_ls(lib, a.fmt)
-                       : prompts_show(lib, a.operand);
+    rc = sub[0] == 'l' ? prompts_ls(lib, a.fmt) : prompts_show(lib, a.operand);
     prompt_lib_free(lib);
     return rc;
 }

@@ -16,13 +16,13 @@ enum tok_kind { TOK_NUMBER, TOK_DATE, TOK_MONTHDAY };
 /* A number or date found in a text. */
 struct tok {
     enum tok_kind kind;
-    double value;   /* absolute value as written, before the scale */
-    int decimals;   /* digits shown after the point */
-    double scale;   /* 1, or 1e3 / 1e6 / 1e9 for k, M, bn */
+    double value; /* absolute value as written, before the scale */
+    int decimals; /* digits shown after the point */
+    double scale; /* 1, or 1e3 / 1e6 / 1e9 for k, M, bn */
     bool percent;
-    bool ignored;   /* list marker, identifier, numbering: not checked */
-    int32_t day;    /* TOK_DATE */
-    int month;      /* TOK_MONTHDAY */
+    bool ignored; /* list marker, identifier, numbering: not checked */
+    int32_t day;  /* TOK_DATE */
+    int month;    /* TOK_MONTHDAY */
     int mday;
     size_t start, end;
 };
@@ -40,14 +40,12 @@ typedef void (*tok_fn)(void *ctx, const char *text, const struct tok *t);
 
 /* Words after which a number is numbering, not a fact ("Step 2"). */
 static const char *const numbering_words[] = {
-    "step", "email", "phase", "option", "part", "section", "item",
-    "touch", "block", "message", "question", "version", NULL
-};
+    "step",  "email", "phase",   "option",   "part",    "section", "item",
+    "touch", "block", "message", "question", "version", NULL};
 
 static const char *const months[] = {
-    "january", "february", "march", "april", "may", "june", "july",
-    "august", "september", "october", "november", "december"
-};
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
 
 static bool is_digit(char c)
 {
@@ -265,9 +263,9 @@ static size_t read_percent(const char *t, size_t n, size_t j, struct tok *tk)
 struct scan {
     const char *t;
     size_t n;
-    bool line_start;    /* only markup since the last newline */
-    size_t word_end;    /* end of the last word read */
-    char word[16];      /* that word, lower case ("" if too long) */
+    bool line_start; /* only markup since the last newline */
+    size_t word_end; /* end of the last word read */
+    char word[16];   /* that word, lower case ("" if too long) */
 };
 
 static bool after_numbering_word(const struct scan *s, size_t start)
@@ -293,19 +291,18 @@ static bool number_ignored(const struct scan *s, size_t start, size_t end,
     const char *t = s->t;
     size_t w;
 
-    if (start > 0 && (isalnum((unsigned char)t[start - 1]) ||
-                      strchr("_#/\\", t[start - 1])))
+    if (start > 0 &&
+        (isalnum((unsigned char)t[start - 1]) || strchr("_#/\\", t[start - 1])))
         return true;
     if (start > 1 && t[start - 1] == '.' && is_digit(t[start - 2]))
         return true;
-    if (end < s->n && (t[end] == '.' && end + 1 < s->n &&
-                       is_digit(t[end + 1])))
+    if (end < s->n && (t[end] == '.' && end + 1 < s->n && is_digit(t[end + 1])))
         return true;
     w = skip_word(t, s->n, end);
     if (w > end && !(w - end == 1 && strchr("xdhw", t[end])))
         return true;
-    if (s->line_start && tk->decimals == 0 && tk->scale == 1 &&
-        !tk->percent && end < s->n && (t[end] == '.' || t[end] == ')') &&
+    if (s->line_start && tk->decimals == 0 && tk->scale == 1 && !tk->percent &&
+        end < s->n && (t[end] == '.' || t[end] == ')') &&
         (end + 1 == s->n || isspace((unsigned char)t[end + 1])))
         return true;
     return after_numbering_word(s, start);
@@ -317,7 +314,7 @@ static size_t scan_number(struct scan *s, size_t i, size_t start, tok_fn fn,
 {
     const char *t = s->t;
     size_t n = s->n, e, j;
-    struct tok tk = { .scale = 1, .start = start };
+    struct tok tk = {.scale = 1, .start = start};
 
     if ((e = read_iso_date(t, n, i, &tk.day)) != 0) {
         tk.kind = TOK_DATE;
@@ -354,7 +351,7 @@ static bool starts_url(const char *t, size_t n, size_t i)
 static size_t scan_word(struct scan *s, size_t i, tok_fn fn, void *ctx)
 {
     size_t w = skip_word(s->t, s->n, i);
-    struct tok tk = { .scale = 1, .start = i };
+    struct tok tk = {.scale = 1, .start = i};
     size_t e = read_month_first(s->t, s->n, i, w, &tk);
 
     if (e) {
@@ -387,7 +384,7 @@ static size_t currency_len(const char *t, size_t n, size_t i)
 /* Call fn for every number and date in t. */
 static void scan_text(const char *t, size_t n, tok_fn fn, void *ctx)
 {
-    struct scan s = { t, n, true, 0, "" };
+    struct scan s = {t, n, true, 0, ""};
     size_t i = 0;
 
     while (i < n) {
@@ -471,8 +468,8 @@ static void known_add_json(struct known *k, const cJSON *item)
         if (cJSON_IsNumber(item))
             known_add_value(k, item->valuedouble);
         else if (cJSON_IsString(item) && item->valuestring)
-            scan_text(item->valuestring, strlen(item->valuestring),
-                      known_tok, k);
+            scan_text(item->valuestring, strlen(item->valuestring), known_tok,
+                      k);
         else if (cJSON_IsArray(item) || cJSON_IsObject(item))
             known_add_json(k, item->child);
     }
@@ -558,9 +555,9 @@ static bool array_has(const cJSON *arr, const char *s)
 {
     const cJSON *it;
 
-    cJSON_ArrayForEach(it, arr)
-        if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
-            return true;
+    cJSON_ArrayForEach(it,
+                       arr) if (cJSON_IsString(it) &&
+                                strcmp(it->valuestring, s) == 0) return true;
     return false;
 }
 
@@ -591,11 +588,10 @@ static void check_tok(void *ctx, const char *text, const struct tok *t)
 
 enum csmap_rc ground_numbers(const char *answer, size_t len,
                              const cJSON *context, const char *prompt,
-                             size_t prompt_len, cJSON *ungrounded,
-                             int *checked)
+                             size_t prompt_len, cJSON *ungrounded, int *checked)
 {
-    struct known k = { 0 };
-    struct checker c = { &k, ungrounded, 0, false };
+    struct known k = {0};
+    struct checker c = {&k, ungrounded, 0, false};
     enum csmap_rc rc = CS_NOMEM;
 
     if (context)
@@ -683,7 +679,7 @@ enum csmap_rc ground_sections(const char *answer, size_t len,
 
     if (!found)
         return CS_NOMEM;
-    for (size_t i = 0; i < len; ) {
+    for (size_t i = 0; i < len;) {
         const char *nl = memchr(answer + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - answer) : len, hn;
         const char *h = heading_of(answer, i, e, &hn);
@@ -754,9 +750,8 @@ static bool has_path(const cJSON *item, const char *p, size_t n)
         return true;
     if (!each)
         return has_path(v, dot + 1, n - seg - 1);
-    cJSON_ArrayForEach(el, v)
-        if (!has_path(el, dot + 1, n - seg - 1))
-            return false;
+    cJSON_ArrayForEach(el,
+                       v) if (!has_path(el, dot + 1, n - seg - 1)) return false;
     return true;
 }
 
@@ -797,10 +792,9 @@ static cJSON *add_array(cJSON *obj, const char *name)
     return cJSON_AddArrayToObject(obj, name);
 }
 
-enum csmap_rc ground_check(const char *answer, size_t len,
-                           const cJSON *context, const char *prompt,
-                           size_t prompt_len, const struct ground_spec *spec,
-                           cJSON **out)
+enum csmap_rc ground_check(const char *answer, size_t len, const cJSON *context,
+                           const char *prompt, size_t prompt_len,
+                           const struct ground_spec *spec, cJSON **out)
 {
     cJSON *res = cJSON_CreateObject();
     cJSON *sections, *keys, *ungrounded;
@@ -817,8 +811,8 @@ enum csmap_rc ground_check(const char *answer, size_t len,
     rc = CS_NOMEM;
     if (spec->json) {
         if (!(keys = add_array(res, "keys_missing")) ||
-            ground_json(answer, len, spec->json_keys, spec->n_json_keys,
-                        keys, &valid, NULL) != CS_OK ||
+            ground_json(answer, len, spec->json_keys, spec->n_json_keys, keys,
+                        &valid, NULL) != CS_OK ||
             !cJSON_AddBoolToObject(res, "json_valid", valid))
             goto out;
     } else if (!cJSON_AddNullToObject(res, "json_valid") ||

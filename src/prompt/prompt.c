@@ -21,14 +21,12 @@
 #define SUFFIX ".mustache"
 
 static const char *const header_keys[] = {
-    "name", "version", "stage", "scope", "output", "audience",
-    "description", "sections", "json_keys", NULL
-};
+    "name",     "version",     "stage",    "scope",     "output",
+    "audience", "description", "sections", "json_keys", NULL};
 
-static const char *const stages[] = {
-    "onboarding", "usage", "support", "feedback", "health", "renewal",
-    "expansion", "all", NULL
-};
+static const char *const stages[] = {"onboarding", "usage",  "support",
+                                     "feedback",   "health", "renewal",
+                                     "expansion",  "all",    NULL};
 
 const char *prompt_scope_name(enum prompt_scope s)
 {
@@ -71,8 +69,8 @@ struct hparse {
     const char *file;
     struct prompt_header *h;
     int line;
-    unsigned seen;       /* bit per header_keys entry */
-    char ***list;        /* the list key that items go to, or NULL */
+    unsigned seen; /* bit per header_keys entry */
+    char ***list;  /* the list key that items go to, or NULL */
     size_t *list_n;
 };
 
@@ -126,24 +124,24 @@ static enum csmap_rc list_add_inline(char ***list, size_t *n, const char *v)
     return CS_OK;
 }
 
-static enum csmap_rc set_enum(struct hparse *p, const char *key,
-                              const char *v)
+static enum csmap_rc set_enum(struct hparse *p, const char *key, const char *v)
 {
     struct prompt_header *h = p->h;
 
     if (strcmp(key, "scope") == 0) {
         if (strcmp(v, "account") && strcmp(v, "segment"))
-            return herr(p, p->line, "scope must be account or segment, "
-                                    "not '%s'", v);
+            return herr(p, p->line,
+                        "scope must be account or segment, "
+                        "not '%s'",
+                        v);
         h->scope = strcmp(v, "segment") == 0 ? PROMPT_SCOPE_SEGMENT
                                              : PROMPT_SCOPE_ACCOUNT;
         return CS_OK;
     }
     if (strcmp(v, "markdown") && strcmp(v, "json"))
-        return herr(p, p->line, "output must be markdown or json, not '%s'",
-                    v);
-    h->output = strcmp(v, "json") == 0 ? PROMPT_OUTPUT_JSON
-                                       : PROMPT_OUTPUT_MARKDOWN;
+        return herr(p, p->line, "output must be markdown or json, not '%s'", v);
+    h->output =
+        strcmp(v, "json") == 0 ? PROMPT_OUTPUT_JSON : PROMPT_OUTPUT_MARKDOWN;
     return CS_OK;
 }
 
@@ -151,18 +149,21 @@ static enum csmap_rc set_string(struct hparse *p, const char *key,
                                 const char *v, char **dst)
 {
     if (strcmp(key, "name") == 0 && !name_ok(v))
-        return herr(p, p->line, "name '%s' may hold only letters, digits, "
-                                "'-' and '_'", v);
+        return herr(p, p->line,
+                    "name '%s' may hold only letters, digits, "
+                    "'-' and '_'",
+                    v);
     if (strcmp(key, "stage") == 0 && !in_list(stages, v))
-        return herr(p, p->line, "unknown stage '%s' (known: onboarding, "
-                                "usage, support, feedback, health, "
-                                "renewal, expansion, all)", v);
+        return herr(p, p->line,
+                    "unknown stage '%s' (known: onboarding, "
+                    "usage, support, feedback, health, "
+                    "renewal, expansion, all)",
+                    v);
     return (*dst = mem_strdup(v)) ? CS_OK : CS_NOMEM;
 }
 
 /* Store the value v of key (known, not yet seen). */
-static enum csmap_rc set_key(struct hparse *p, const char *key,
-                             const char *v)
+static enum csmap_rc set_key(struct hparse *p, const char *key, const char *v)
 {
     struct prompt_header *h = p->h;
     char *end;
@@ -181,18 +182,20 @@ static enum csmap_rc set_key(struct hparse *p, const char *key,
         errno = 0;
         n = strtol(v, &end, 10);
         if (*end || n < 1 || n > 1000000 || errno)
-            return herr(p, p->line, "version must be a whole number from 1, "
-                                    "not '%s'", v);
+            return herr(p, p->line,
+                        "version must be a whole number from 1, "
+                        "not '%s'",
+                        v);
         h->version = (int)n;
         return CS_OK;
     }
     if (strcmp(key, "scope") == 0 || strcmp(key, "output") == 0)
         return set_enum(p, key, v);
     return set_string(p, key, v,
-                      strcmp(key, "name") == 0        ? &h->name
-                      : strcmp(key, "stage") == 0     ? &h->stage
-                      : strcmp(key, "audience") == 0  ? &h->audience
-                                                      : &h->description);
+                      strcmp(key, "name") == 0       ? &h->name
+                      : strcmp(key, "stage") == 0    ? &h->stage
+                      : strcmp(key, "audience") == 0 ? &h->audience
+                                                     : &h->description);
 }
 
 /* One header line s[0, n) (without the newline). */
@@ -216,8 +219,9 @@ static enum csmap_rc header_line(struct hparse *p, const char *s, size_t n)
         return herr(p, p->line, "'%s' cannot appear inside the header", "}}");
     if (line[a] == '-') {
         if (!p->list)
-            return herr(p, p->line, "a list item belongs under 'sections' "
-                                    "or 'json_keys'");
+            return herr(p, p->line,
+                        "a list item belongs under 'sections' "
+                        "or 'json_keys'");
         for (a++; isspace((unsigned char)line[a]); a++)
             ;
         if (!line[a])
@@ -232,10 +236,12 @@ static enum csmap_rc header_line(struct hparse *p, const char *s, size_t n)
     for (k = 0; header_keys[k] && strcmp(header_keys[k], key); k++)
         ;
     if (!header_keys[k])
-        return herr(p, p->line, "unknown key '%s' in the prompt header "
-                                "(known: name, version, stage, scope, "
-                                "output, audience, description, sections, "
-                                "json_keys)", key);
+        return herr(p, p->line,
+                    "unknown key '%s' in the prompt header "
+                    "(known: name, version, stage, scope, "
+                    "output, audience, description, sections, "
+                    "json_keys)",
+                    key);
     if (p->seen & (1u << k))
         return herr(p, p->line, "'%s' is given twice", key);
     p->seen |= 1u << k;
@@ -247,8 +253,8 @@ static enum csmap_rc header_line(struct hparse *p, const char *s, size_t n)
 /* After the closing line: what must be there is there. */
 static enum csmap_rc header_complete(struct hparse *p)
 {
-    static const char *const required[] = { "name", "version", "stage",
-                                            "scope", "output" };
+    static const char *const required[] = {"name", "version", "stage", "scope",
+                                           "output"};
     const struct prompt_header *h = p->h;
 
     for (size_t i = 0; i < 5; i++)
@@ -264,15 +270,17 @@ static enum csmap_rc header_complete(struct hparse *p)
 enum csmap_rc prompt_header_parse(const char *file, const char *text,
                                   size_t len, struct prompt_header *out)
 {
-    struct hparse p = { file, out, 1, 0, NULL, NULL };
+    struct hparse p = {file, out, 1, 0, NULL, NULL};
     enum csmap_rc rc = CS_DATA;
     size_t i = 3;
 
     memset(out, 0, sizeof(*out));
     if (len < 3 || strncmp(text, "{{!", 3) != 0) {
-        herr(&p, 1, "no prompt header: a prompt file starts with a '%s' "
-                    "comment block holding name, version, stage, scope "
-                    "and output", "{{!");
+        herr(&p, 1,
+             "no prompt header: a prompt file starts with a '%s' "
+             "comment block holding name, version, stage, scope "
+             "and output",
+             "{{!");
         goto out;
     }
     for (;;) {
@@ -289,8 +297,7 @@ enum csmap_rc prompt_header_parse(const char *file, const char *text,
             break;
         }
         if (!nl) {
-            herr(&p, 1, "the prompt header is not closed by a '%s' line",
-                 "}}");
+            herr(&p, 1, "the prompt header is not closed by a '%s' line", "}}");
             break;
         }
         if ((rc = header_line(&p, text + i, e - i)) != CS_OK)
@@ -434,7 +441,7 @@ static char *path_join(const char *dir, const char *name)
 static enum csmap_rc lib_find(struct prompt_lib *lib, const char *name,
                               struct lib_file **out)
 {
-    struct lib_file f = { 0 };
+    struct lib_file f = {0};
     const struct embedded_file *e;
     enum csmap_rc rc = CS_NOTFOUND;
 
@@ -524,8 +531,8 @@ static enum csmap_rc lib_parse(struct lib_file *f, const char *name)
         return CS_NOMEM;
     rc = prompt_header_parse(f->path, f->text, f->len, &p->hdr);
     if (rc == CS_OK && strcmp(p->hdr.name, name) != 0) {
-        log_error("%s:1: the header names '%s', but the file is '%s'",
-                  f->path, p->hdr.name, name);
+        log_error("%s:1: the header names '%s', but the file is '%s'", f->path,
+                  p->hdr.name, name);
         prompt_header_release(&p->hdr);
         rc = CS_DATA;
     }
@@ -634,8 +641,8 @@ enum csmap_rc prompt_lib_names(struct prompt_lib *lib, bool with_partials,
 
     *names = NULL;
     *n = 0;
-    for (const struct embedded_file *e = embedded_files;
-         e->path && rc == CS_OK; e++) {
+    for (const struct embedded_file *e = embedded_files; e->path && rc == CS_OK;
+         e++) {
         size_t k;
         if (strncmp(e->path, BUILTIN_DIR, plen) != 0 ||
             strchr(e->path + plen, '/'))
@@ -670,8 +677,8 @@ static size_t distance(const char *a, const char *b)
             size_t up = row[j];
             size_t sub = diag + (a[i - 1] != b[j - 1]);
             size_t del = row[j] + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins)
-                               : (del < ins ? del : ins);
+            row[j] =
+                sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
             diag = up;
             if (row[j] < best)
                 best = row[j];
@@ -777,8 +784,7 @@ static long find_mark(const char *s, size_t n)
     return -1;
 }
 
-static enum csmap_rc split_messages(const struct prompt *p,
-                                    const struct buf *b,
+static enum csmap_rc split_messages(const struct prompt *p, const struct buf *b,
                                     struct prompt_messages *out)
 {
     const char *s = buf_str(b);
@@ -801,12 +807,10 @@ static enum csmap_rc split_messages(const struct prompt *p,
 }
 
 enum csmap_rc prompt_render(struct prompt_lib *lib, const struct prompt *p,
-                            const cJSON *context,
-                            struct prompt_messages *out)
+                            const cJSON *context, struct prompt_messages *out)
 {
-    struct tpl_options opt = { TPL_ESCAPE_PROMPT, true, load_partial, lib,
-                               0 };
-    struct tpl_error err = { "", 0, 0, "" };
+    struct tpl_options opt = {TPL_ESCAPE_PROMPT, true, load_partial, lib, 0};
+    struct tpl_error err = {"", 0, 0, ""};
     struct buf b = BUF_INIT;
     enum csmap_rc rc;
 
@@ -816,11 +820,11 @@ enum csmap_rc prompt_render(struct prompt_lib *lib, const struct prompt *p,
         goto out;
     if (rc != CS_OK) {
         if (err.line)
-            log_error("%s:%d:%d: %s", err.template_name, err.line,
-                      err.column, err.message);
+            log_error("%s:%d:%d: %s", err.template_name, err.line, err.column,
+                      err.message);
         else
-            log_error("%s: %s", err.template_name[0] ? err.template_name
-                                                     : p->path,
+            log_error("%s: %s",
+                      err.template_name[0] ? err.template_name : p->path,
                       err.message[0] ? err.message : rc_str(rc));
         if (rc == CS_ERR || rc == CS_NOTFOUND)
             rc = CS_DATA;
@@ -845,11 +849,10 @@ enum csmap_rc prompt_check(const struct prompt *p, const char *answer,
                            const struct prompt_messages *m, cJSON **out)
 {
     const struct prompt_header *h = &p->hdr;
-    struct ground_spec spec = {
-        (const char *const *)h->sections, h->n_sections,
-        h->output == PROMPT_OUTPUT_JSON,
-        (const char *const *)h->json_keys, h->n_json_keys
-    };
+    struct ground_spec spec = {(const char *const *)h->sections, h->n_sections,
+                               h->output == PROMPT_OUTPUT_JSON,
+                               (const char *const *)h->json_keys,
+                               h->n_json_keys};
     struct buf text = BUF_INIT;
     enum csmap_rc rc;
 
@@ -858,8 +861,8 @@ enum csmap_rc prompt_check(const struct prompt *p, const char *answer,
               (rc = buf_addc(&text, '\n')) != CS_OK ||
               (rc = buf_add(&text, m->user, m->user_len)) != CS_OK))
         return rc;
-    rc = ground_check(answer, len, context, m ? buf_str(&text) : NULL,
-                      text.len, &spec, out);
+    rc = ground_check(answer, len, context, m ? buf_str(&text) : NULL, text.len,
+                      &spec, out);
     buf_release(&text);
     return rc;
 }

@@ -91,8 +91,8 @@ static uint64_t value_hash(const char *s, size_t n, size_t kind)
     return hash64(s, n, (uint64_t)kind * 0x9e3779b97f4a7c15ULL + 1);
 }
 
-static size_t *slot_for_value(const struct redact *r, const char *s,
-                              size_t n, size_t kind)
+static size_t *slot_for_value(const struct redact *r, const char *s, size_t n,
+                              size_t kind)
 {
     size_t mask = r->table_cap - 1;
     size_t i = (size_t)value_hash(s, n, kind) & mask;
@@ -173,8 +173,8 @@ static enum csmap_rc reserve_entry(struct redact *r)
  * The placeholder of value s of kind, handing out a new one the first
  * time the value is seen.  Stores it in *out (owned by the context).
  */
-static enum csmap_rc placeholder_of(struct redact *r, const char *s,
-                                    size_t n, size_t kind, const char **out)
+static enum csmap_rc placeholder_of(struct redact *r, const char *s, size_t n,
+                                    size_t kind, const char **out)
 {
     char tmp[PLACEHOLDER_MAX];
     struct entry *e;
@@ -220,8 +220,7 @@ static char *label_of(const char *name)
     if (!s)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        s[i] = is_alnum(name[i]) ? (char)toupper((unsigned char)name[i])
-                                 : '_';
+        s[i] = is_alnum(name[i]) ? (char)toupper((unsigned char)name[i]) : '_';
     s[n] = '\0';
     if (n > PLACEHOLDER_MAX / 2)
         s[PLACEHOLDER_MAX / 2] = '\0';
@@ -231,7 +230,7 @@ static char *label_of(const char *name)
 enum csmap_rc redact_new(const struct config_redact_pattern *patterns,
                          size_t n_patterns, struct redact **out)
 {
-    static const char *const builtin[] = { "EMAIL", "PHONE", "CARD", "IBAN" };
+    static const char *const builtin[] = {"EMAIL", "PHONE", "CARD", "IBAN"};
     struct redact *r = mem_calloc(1, sizeof(*r));
     enum csmap_rc rc = CS_NOMEM;
 
@@ -246,9 +245,8 @@ enum csmap_rc redact_new(const struct config_redact_pattern *patterns,
     if (!r->labels || !r->counter)
         goto out;
     for (size_t k = 0; k < r->n_kinds; k++) {
-        r->labels[k] = label_of(k < KIND_BUILTIN
-                                    ? builtin[k]
-                                    : patterns[k - KIND_BUILTIN].label);
+        r->labels[k] = label_of(
+            k < KIND_BUILTIN ? builtin[k] : patterns[k - KIND_BUILTIN].label);
         if (!r->labels[k])
             goto out;
     }
@@ -300,7 +298,7 @@ static enum csmap_rc add_span(struct redact *r, size_t start, size_t end,
         r->spans = s;
         r->cap_spans = cap;
     }
-    r->spans[r->n_spans++] = (struct span){ start, end, kind };
+    r->spans[r->n_spans++] = (struct span){start, end, kind};
     return CS_OK;
 }
 
@@ -357,7 +355,7 @@ static enum csmap_rc find_emails(struct redact *r, const char *t, size_t n)
     size_t floor = 0;
     const char *at;
 
-    for (size_t i = 0; i < n && (at = memchr(t + i, '@', n - i)); ) {
+    for (size_t i = 0; i < n && (at = memchr(t + i, '@', n - i));) {
         size_t a = (size_t)(at - t);
         size_t l = a, end;
 
@@ -416,8 +414,7 @@ static void phone_group(struct phone_run *p, size_t len)
 }
 
 /* Read the maximal phone-shaped run at t[i]; fills *p. */
-static void phone_read(const char *t, size_t n, size_t i,
-                       struct phone_run *p)
+static void phone_read(const char *t, size_t n, size_t i, struct phone_run *p)
 {
     size_t n_seps = 0;
 
@@ -508,7 +505,7 @@ static bool phone_may_start(const char *t, size_t n, size_t i)
 /* Phone numbers: one left-to-right pass over phone-shaped runs. */
 static enum csmap_rc find_phones(struct redact *r, const char *t, size_t n)
 {
-    for (size_t i = 0; i < n; ) {
+    for (size_t i = 0; i < n;) {
         struct phone_run p;
 
         if (!phone_may_start(t, n, i)) {
@@ -553,8 +550,7 @@ static bool luhn_ok(const char *t, size_t start, size_t end)
  * Read the run of digit groups (one ' ' or '-' between groups) at t[i]
  * into r->groups; returns the number of groups (0 on no memory).
  */
-static size_t card_groups(struct redact *r, const char *t, size_t n,
-                          size_t i)
+static size_t card_groups(struct redact *r, const char *t, size_t n, size_t i)
 {
     size_t k = 0;
 
@@ -564,7 +560,7 @@ static size_t card_groups(struct redact *r, const char *t, size_t n,
             i++;
         if (reserve_groups(r, k) != CS_OK)
             return 0;
-        r->groups[k++] = (struct group){ s, i, i - s };
+        r->groups[k++] = (struct group){s, i, i - s};
         if (i + 1 < n && (t[i] == ' ' || t[i] == '-') && is_digit(t[i + 1])) {
             i++;
             continue;
@@ -574,8 +570,8 @@ static size_t card_groups(struct redact *r, const char *t, size_t n,
 }
 
 /* The longest window of groups from first that is a card, or 0. */
-static size_t card_window(const struct redact *r, const char *t,
-                          size_t first, size_t k)
+static size_t card_window(const struct redact *r, const char *t, size_t first,
+                          size_t k)
 {
     size_t digits = 0, best = 0;
 
@@ -593,7 +589,7 @@ static size_t card_window(const struct redact *r, const char *t,
 /* Card numbers: runs of digit groups, windows of 13-19 digits, Luhn. */
 static enum csmap_rc find_cards(struct redact *r, const char *t, size_t n)
 {
-    for (size_t i = 0; i < n; ) {
+    for (size_t i = 0; i < n;) {
         size_t k, g;
 
         if (!is_digit(t[i]) || (i > 0 && is_word(t[i - 1]))) {
@@ -605,7 +601,7 @@ static enum csmap_rc find_cards(struct redact *r, const char *t, size_t n)
         i = r->groups[k - 1].end;
         if (i < n && is_word(t[i]))
             continue;
-        for (g = 0; g < k; ) {
+        for (g = 0; g < k;) {
             size_t e = card_window(r, t, g, k);
             if (e) {
                 enum csmap_rc rc = add_span(r, r->groups[g].start,
@@ -666,7 +662,7 @@ static size_t iban_end(const char *t, size_t n, size_t i)
 
 static enum csmap_rc find_ibans(struct redact *r, const char *t, size_t n)
 {
-    for (size_t i = 0; i + 4 <= n; ) {
+    for (size_t i = 0; i + 4 <= n;) {
         size_t e;
 
         if (!is_upper(t[i]) || !is_upper(t[i + 1]) || !is_digit(t[i + 2]) ||
@@ -754,8 +750,8 @@ enum csmap_rc redact_text(struct redact *r, const char *text, size_t len,
 
         if (s->start < pos)
             continue;
-        rc = placeholder_of(r, text + s->start, s->end - s->start, s->kind,
-                            &ph);
+        rc =
+            placeholder_of(r, text + s->start, s->end - s->start, s->kind, &ph);
         if (rc != CS_OK ||
             (rc = buf_add(out, text + pos, s->start - pos)) != CS_OK ||
             (rc = buf_adds(out, ph)) != CS_OK)

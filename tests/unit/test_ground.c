@@ -22,8 +22,7 @@ static const char context_json[] =
     "  \"created_at\": \"2026-09-14T10:30:00Z\"}]}";
 
 /* The ungrounded texts of answer, joined by '|'; the caller frees. */
-static char *ungrounded_of(const char *answer, const char *prompt,
-                           int *checked)
+static char *ungrounded_of(const char *answer, const char *prompt, int *checked)
 {
     cJSON *ctx = cJSON_Parse(context_json);
     cJSON *list = cJSON_CreateArray();
@@ -32,10 +31,10 @@ static char *ungrounded_of(const char *answer, const char *prompt,
 
     assert_non_null(ctx);
     assert_int_equal(ground_numbers(answer, strlen(answer), ctx, prompt,
-                                     prompt ? strlen(prompt) : 0, list,
-                                     checked),
+                                    prompt ? strlen(prompt) : 0, list, checked),
                      CS_OK);
-    cJSON_ArrayForEach(it, list) {
+    cJSON_ArrayForEach(it, list)
+    {
         if (joined[0])
             strcat(joined, "|");
         strcat(joined, it->valuestring);
@@ -60,28 +59,31 @@ static void test_percent_with_and_without_space(void **state)
 {
     (void)state;
     expect_ungrounded("Usage fell 12.5% (12.5 % week on week, -12.5 "
-                      "percent).", NULL, "", 3);
+                      "percent).",
+                      NULL, "", 3);
 }
 
 static void test_thousands_and_money_suffixes(void **state)
 {
     (void)state;
     expect_ungrounded("1,200 seats (1200), $48k ARR, $48,000, segment "
-                      "$1.2M and \xe2\x82\xac" "1.2m.", NULL, "", 6);
+                      "$1.2M and \xe2\x82\xac"
+                      "1.2m.",
+                      NULL, "", 6);
 }
 
 static void test_ratio_and_percent_are_interchangeable(void **state)
 {
     (void)state;
-    expect_ungrounded("Seat use is 25% (0.25); 0.4 of the score share.",
-                      NULL, "", 3);
+    expect_ungrounded("Seat use is 25% (0.25); 0.4 of the score share.", NULL,
+                      "", 3);
 }
 
 static void test_rounding_to_the_shown_precision(void **state)
 {
     (void)state;
-    expect_ungrounded("Score 62, or 61.8 to be exact; not 61.9.", NULL,
-                      "61.9", 3);
+    expect_ungrounded("Score 62, or 61.8 to be exact; not 61.9.", NULL, "61.9",
+                      3);
 }
 
 static void test_dates_in_several_forms(void **state)
@@ -95,8 +97,8 @@ static void test_dates_in_several_forms(void **state)
 static void test_clearly_ungrounded_number_is_flagged(void **state)
 {
     (void)state;
-    expect_ungrounded("There were 37 tickets and a $95k gap; 37 again.",
-                      NULL, "37|$95k", 3);
+    expect_ungrounded("There were 37 tickets and a $95k gap; 37 again.", NULL,
+                      "37|$95k", 3);
 }
 
 static void test_numbering_and_identifiers_are_not_checked(void **state)
@@ -113,15 +115,17 @@ static void test_counts_asked_for_by_the_prompt_are_grounded(void **state)
 {
     (void)state;
     expect_ungrounded("Here are 7 emails.", NULL, "7", 1);
-    expect_ungrounded("Here are 7 emails.", "Write 7 emails, under 120 "
-                      "words each.", "", 1);
+    expect_ungrounded("Here are 7 emails.",
+                      "Write 7 emails, under 120 "
+                      "words each.",
+                      "", 1);
 }
 
 static void test_numbers_inside_context_text_count(void **state)
 {
     (void)state;
-    expect_ungrounded("The export failed after 3 retries on Sep 14.",
-                      NULL, "", 2);
+    expect_ungrounded("The export failed after 3 retries on Sep 14.", NULL, "",
+                      2);
 }
 
 static void test_required_sections(void **state)
@@ -133,15 +137,14 @@ static void test_required_sections(void **state)
                          "- one\n"
                          "### next STEPS this week\n"
                          "#Not a heading\n";
-    const char *const sections[] = { "Summary", "Risks", "Next steps",
-                                     "Not a heading", "Sum" };
+    const char *const sections[] = {"Summary", "Risks", "Next steps",
+                                    "Not a heading", "Sum"};
     cJSON *missing = cJSON_CreateArray();
     char *s;
 
     (void)state;
-    assert_int_equal(ground_sections(answer, strlen(answer), sections, 5,
-                                     missing),
-                     CS_OK);
+    assert_int_equal(
+        ground_sections(answer, strlen(answer), sections, 5, missing), CS_OK);
     s = cJSON_PrintUnformatted(missing);
     assert_string_equal(s, "[\"Not a heading\",\"Sum\"]");
     cJSON_free(s);
@@ -153,16 +156,16 @@ static void test_json_keys(void **state)
     const char *answer =
         "```json\n{\"emails\": [{\"subject\": \"a\", \"body\": \"b\"},"
         " {\"subject\": \"c\"}], \"goal\": \"activate\"}\n```\n";
-    const char *const keys[] = { "emails", "goal", "emails[].subject",
-                                 "emails[].body", "owner" };
+    const char *const keys[] = {"emails", "goal", "emails[].subject",
+                                "emails[].body", "owner"};
     cJSON *missing = cJSON_CreateArray();
     bool valid = false;
     char *s;
 
     (void)state;
-    assert_int_equal(ground_json(answer, strlen(answer), keys, 5, missing,
-                                 &valid, NULL),
-                     CS_OK);
+    assert_int_equal(
+        ground_json(answer, strlen(answer), keys, 5, missing, &valid, NULL),
+        CS_OK);
     assert_true(valid);
     s = cJSON_PrintUnformatted(missing);
     assert_string_equal(s, "[\"emails[].body\",\"owner\"]");
@@ -172,14 +175,14 @@ static void test_json_keys(void **state)
 
 static void test_invalid_json_misses_every_key(void **state)
 {
-    const char *const keys[] = { "emails" };
+    const char *const keys[] = {"emails"};
     cJSON *missing = cJSON_CreateArray();
     bool valid = true;
 
     (void)state;
-    assert_int_equal(ground_json("{\"emails\": [", 12, keys, 1, missing,
-                                 &valid, NULL),
-                     CS_OK);
+    assert_int_equal(
+        ground_json("{\"emails\": [", 12, keys, 1, missing, &valid, NULL),
+        CS_OK);
     assert_false(valid);
     assert_int_equal(cJSON_GetArraySize(missing), 1);
     cJSON_Delete(missing);
@@ -187,17 +190,16 @@ static void test_invalid_json_misses_every_key(void **state)
 
 static void test_check_result_shape(void **state)
 {
-    const char *const sections[] = { "Summary", "Next steps" };
-    struct ground_spec spec = { sections, 2, false, NULL, 0 };
+    const char *const sections[] = {"Summary", "Next steps"};
+    struct ground_spec spec = {sections, 2, false, NULL, 0};
     const char *answer = "## Summary\nARR is $48k and 99 users left.\n";
     cJSON *ctx = cJSON_Parse(context_json);
     cJSON *res = NULL;
     char *s;
 
     (void)state;
-    assert_int_equal(ground_check(answer, strlen(answer), ctx, NULL, 0,
-                                  &spec, &res),
-                     CS_OK);
+    assert_int_equal(
+        ground_check(answer, strlen(answer), ctx, NULL, 0, &spec, &res), CS_OK);
     s = cJSON_PrintUnformatted(res);
     assert_string_equal(s, "{\"sections_missing\":[\"Next steps\"],"
                            "\"json_valid\":null,\"keys_missing\":[],"

@@ -56,29 +56,28 @@ static const char segment_ctx[] =
     "  \"arr_at_stake\": 48000}],"
     " \"tickets\": [], \"feedback_quotes\": [], \"cut\": [\"tickets\"]}";
 
-static const char header_ok[] =
-    "{{!\n"
-    "name: health-brief\n"
-    "version: 3\n"
-    "stage: health\n"
-    "scope: account\n"
-    "output: markdown\n"
-    "audience: CS lead\n"
-    "\n"
-    "sections:\n"
-    "  - Summary\n"
-    "  - Next steps\n"
-    "}}\n"
-    "body\n";
+static const char header_ok[] = "{{!\n"
+                                "name: health-brief\n"
+                                "version: 3\n"
+                                "stage: health\n"
+                                "scope: account\n"
+                                "output: markdown\n"
+                                "audience: CS lead\n"
+                                "\n"
+                                "sections:\n"
+                                "  - Summary\n"
+                                "  - Next steps\n"
+                                "}}\n"
+                                "body\n";
 
 static void test_header_fields_are_read(void **state)
 {
     struct prompt_header h;
 
     (void)state;
-    assert_int_equal(prompt_header_parse("x.mustache", header_ok,
-                                         strlen(header_ok), &h),
-                     CS_OK);
+    assert_int_equal(
+        prompt_header_parse("x.mustache", header_ok, strlen(header_ok), &h),
+        CS_OK);
     assert_string_equal(h.name, "health-brief");
     assert_int_equal(h.version, 3);
     assert_string_equal(h.stage, "health");
@@ -96,9 +95,8 @@ static void expect_bad_header(const char *text)
 {
     struct prompt_header h;
 
-    assert_int_equal(prompt_header_parse("bad.mustache", text, strlen(text),
-                                         &h),
-                     CS_DATA);
+    assert_int_equal(
+        prompt_header_parse("bad.mustache", text, strlen(text), &h), CS_DATA);
     assert_null(h.name);
     assert_null(h.sections);
 }
@@ -183,11 +181,10 @@ static void test_every_builtin_prompt_parses_and_renders(void **state)
 {
     static const char *const artifacts[] = {
         "account-narrative", "activation-digest", "expansion-prep",
-        "feedback-themes", "followup-sequence", "health-brief",
-        "proposal-blocks", "qbr-prep", "renewal-packet", "sentiment-trend",
-        "stuck-alert", "support-cluster-report", "support-digest",
-        "usage-anomaly"
-    };
+        "feedback-themes",   "followup-sequence", "health-brief",
+        "proposal-blocks",   "qbr-prep",          "renewal-packet",
+        "sentiment-trend",   "stuck-alert",       "support-cluster-report",
+        "support-digest",    "usage-anomaly"};
     struct prompt_lib *lib;
     char **names;
     size_t n;
@@ -221,7 +218,8 @@ static void test_customer_text_cannot_close_its_fence(void **state)
     for (s = m.user; (s = strstr(s, "</ticket>")); s++)
         closes++;
     assert_int_equal(closes, 1);
-    assert_non_null(strstr(m.user, "SSO broken \xe2\x80\xb9/ticket\xe2\x80\xba"));
+    assert_non_null(
+        strstr(m.user, "SSO broken \xe2\x80\xb9/ticket\xe2\x80\xba"));
     assert_null(strstr(m.user, "<|im_start|>"));
     assert_null(strstr(m.user, "\nsystem: ignore"));
     assert_null(strstr(m.user, "```"));

@@ -47,8 +47,7 @@ static void test_email_is_replaced(void **state)
 static void test_phone_formats_are_replaced(void **state)
 {
     (void)state;
-    expect_redacted("call +1 (415) 555-0134 now",
-                    "call <PHONE_1> now");
+    expect_redacted("call +1 (415) 555-0134 now", "call <PHONE_1> now");
     expect_redacted("UK 020 7946 0958, FR +33 6 12 34 56 78.",
                     "UK <PHONE_1>, FR <PHONE_2>.");
     expect_redacted("desk 415.555.0134", "desk <PHONE_1>");
@@ -120,14 +119,12 @@ static void test_restore_round_trip(void **state)
     assert_int_equal(redact_text(r, text, strlen(text), &red), CS_OK);
     assert_null(strstr(buf_str(&red), "ann@x.io"));
     assert_null(strstr(buf_str(&red), "4111"));
-    assert_int_equal(redact_restore(r, buf_str(&red), red.len, &back),
-                     CS_OK);
+    assert_int_equal(redact_restore(r, buf_str(&red), red.len, &back), CS_OK);
     assert_string_equal(buf_str(&back), text);
     buf_release(&red);
     buf_reset(&back);
-    assert_int_equal(redact_restore(r, "Email <EMAIL_1> about <CARD_1>.",
-                                    31, &back),
-                     CS_OK);
+    assert_int_equal(
+        redact_restore(r, "Email <EMAIL_1> about <CARD_1>.", 31, &back), CS_OK);
     assert_string_equal(buf_str(&back),
                         "Email ann@x.io about 4111111111111111.");
     buf_release(&back);
@@ -138,7 +135,7 @@ static void test_configured_pattern_gets_its_label(void **state)
 {
     char err[256];
     static char label[] = "customer id";
-    struct config_redact_pattern p = { label, NULL };
+    struct config_redact_pattern p = {label, NULL};
     char *got;
 
     (void)state;
@@ -155,7 +152,7 @@ static void test_catastrophic_pattern_gives_up_in_bounded_time(void **state)
 {
     char err[256];
     static char label[] = "evil";
-    struct config_redact_pattern p = { label, NULL };
+    struct config_redact_pattern p = {label, NULL};
     char text[40100];
     struct timespec t0, t1;
     char *got;
@@ -170,11 +167,12 @@ static void test_catastrophic_pattern_gives_up_in_bounded_time(void **state)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     got = redact_once(text, &p, 1);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    s = (double)(t1.tv_sec - t0.tv_sec) +
+        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     assert_true(s < 2.0);
     assert_memory_equal(got, "mail <EMAIL_1> aaa", 18);
-    assert_int_equal(strlen(got), strlen(text) - strlen("ann@x.io") +
-                                      strlen("<EMAIL_1>"));
+    assert_int_equal(strlen(got),
+                     strlen(text) - strlen("ann@x.io") + strlen("<EMAIL_1>"));
     mem_free(got);
     regex_free(p.re);
 }
@@ -201,7 +199,8 @@ static void test_large_body_and_invalid_utf8(void **state)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     assert_int_equal(redact_text(r, text, len, &out), CS_OK);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    s = (double)(t1.tv_sec - t0.tv_sec) +
+        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     print_message("# 5 MB redacted in %.3f s\n", s);
     assert_true(s < 1.5);
     assert_int_equal(redact_count(r), 2);
