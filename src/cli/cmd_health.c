@@ -23,10 +23,11 @@ static double points_lost(const struct sig_health *h, int c)
 static void print_driver(const struct sig_driver *d)
 {
     if (d->value_is_bool)
-        printf("    %-36s %-8s %6.1f\n", d->signal,
-               d->value != 0 ? "true" : "false", -d->points);
+        printf("    %-36s %8s %6.1f\n", d->signal,
+               d->value != 0 ? "true" : "false", 0.0 - d->points);
     else
-        printf("    %-36s %8.2f %6.1f\n", d->signal, d->value, -d->points);
+        printf("    %-36s %8.2f %6.1f\n", d->signal, d->value,
+               0.0 - d->points);
 }
 
 static void print_ledger(const struct sig_account *a)
@@ -51,7 +52,7 @@ static void print_ledger(const struct sig_account *a)
         }
         printf("  %-10s %6.2f %6.1f %7.1f\n",
                sig_component_name((enum sig_component)c), h->weight[c],
-               h->component[c], -points_lost(h, c));
+               h->component[c], 0.0 - points_lost(h, c));
     }
     if (h->n_drivers)
         printf("  drivers:\n");
