@@ -84,8 +84,7 @@ enum csmap_rc cache_put_answer(struct store *st, const struct config *cfg,
  * hex digits).  CS_NOTFOUND when none does, CS_USAGE when several do;
  * both reported.
  */
-enum csmap_rc cache_resolve(struct store *st, const char *prefix,
-                            char out[65]);
+enum csmap_rc cache_resolve(struct store *st, const char *prefix, char out[65]);
 
 /* Filters for cache_list(); NULL matches everything. */
 struct cache_filter {

@@ -92,7 +92,7 @@ struct llm_response {
     char *finish_reason; /* "stop", "end_turn", "length" ... or NULL */
     long input_tokens;
     long output_tokens;
-    long latency_ms; /* of the attempt that answered */
+    long latency_ms;  /* of the attempt that answered */
     long http_status; /* 0 when no HTTP answer came (or a fixture) */
     int retries;
     bool from_fixture;
@@ -116,19 +116,22 @@ typedef void llm_done_fn(void *ctx, const struct llm_done_info *info,
 
 /* Overrides of the configuration; zero or NULL keeps the configured one. */
 struct llm_options {
-    const char *provider;     /* --provider */
-    const char *model;        /* --model */
+    const char *provider; /* --provider */
+    const char *model;    /* --model */
     const char *base_url;
     int jobs;                 /* --jobs */
     const char *record_dir;   /* --record DIR: write fixtures of answers */
     const char *fixtures_dir; /* where the fixture provider reads */
     long timeout_ms;          /* total time of one attempt */
     long connect_timeout_ms;
-    int max_retries;          /* -1 keeps the configured count */
-    long backoff_base_ms;     /* first backoff (500 ms) */
-    long backoff_cap_ms;      /* longest backoff (8 s) */
+    int max_retries;      /* -1 keeps the configured count */
+    long backoff_base_ms; /* first backoff (500 ms) */
+    long backoff_cap_ms;  /* longest backoff (8 s) */
 };
-#define LLM_OPTIONS_INIT { .max_retries = -1 }
+#define LLM_OPTIONS_INIT                                                       \
+    {                                                                          \
+        .max_retries = -1                                                      \
+    }
 
 /*
  * Create a client from the "llm" section of cfg and opts (either may name
@@ -148,8 +151,7 @@ const char *llm_client_model(const struct llm_client *client);
 const char *llm_client_base_url(const struct llm_client *client);
 
 /* Zero req and fill its endpoint and parameters from the client. */
-void llm_request_init(struct llm_request *req,
-                      const struct llm_client *client);
+void llm_request_init(struct llm_request *req, const struct llm_client *client);
 
 /*
  * The cache key of req: SHA-256 hex of the provider, base URL, model,

@@ -14,9 +14,9 @@
 #include "csmap/mem.h"
 #include "csmap/store.h"
 
-#define ENTRY_COLUMNS                                                       \
-    "key, artifact, subject, as_of, prompt_name, prompt_version, "         \
-    "provider, model, output, checks, input_tokens, output_tokens, cost, " \
+#define ENTRY_COLUMNS                                                          \
+    "key, artifact, subject, as_of, prompt_name, prompt_version, "             \
+    "provider, model, output, checks, input_tokens, output_tokens, cost, "     \
     "latency_ms, created_at"
 
 enum csmap_rc cache_key(const struct llm_request *req, char out[65])
@@ -72,9 +72,9 @@ void cache_entry_free(struct cache_entry *e)
 static enum csmap_rc read_entry(sqlite3_stmt *s, struct cache_entry **out)
 {
     struct cache_entry *e = mem_calloc(1, sizeof(*e));
-    char **text[] = {NULL,           &e->artifact,       &e->subject,
-                     NULL,           &e->prompt_name,    &e->prompt_version,
-                     &e->provider,   &e->model,          &e->output,
+    char **text[] = {NULL,         &e->artifact,    &e->subject,
+                     NULL,         &e->prompt_name, &e->prompt_version,
+                     &e->provider, &e->model,       &e->output,
                      &e->checks};
     const unsigned char *key;
     enum csmap_rc rc = CS_NOMEM;
@@ -110,8 +110,8 @@ enum csmap_rc cache_get(struct store *st, const char *key,
     int step;
 
     *out = NULL;
-    if ((rc = prepare(st, "SELECT " ENTRY_COLUMNS
-                          " FROM cache_entry WHERE key = ?",
+    if ((rc = prepare(st,
+                      "SELECT " ENTRY_COLUMNS " FROM cache_entry WHERE key = ?",
                       &s)))
         return rc;
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -144,9 +144,10 @@ enum csmap_rc cache_put(struct store *st, const struct cache_entry *e)
 
     if ((rc = store_begin(st)))
         return rc;
-    if ((rc = prepare(st, "INSERT OR REPLACE INTO cache_entry ("
-                          ENTRY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-                          " ?, ?, ?, ?, ?, ?, ?)",
+    if ((rc = prepare(st,
+                      "INSERT OR REPLACE INTO cache_entry (" ENTRY_COLUMNS
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                      " ?, ?, ?, ?, ?, ?, ?)",
                       &s)))
         goto out;
     bind_text(s, 1, e->key);
@@ -163,8 +164,8 @@ enum csmap_rc cache_put(struct store *st, const struct cache_entry *e)
     sqlite3_bind_int64(s, 12, e->output_tokens);
     sqlite3_bind_double(s, 13, e->cost);
     sqlite3_bind_int64(s, 14, e->latency_ms);
-    sqlite3_bind_int64(s, 15, e->created_at ? e->created_at
-                                            : (int64_t)time(NULL));
+    sqlite3_bind_int64(s, 15,
+                       e->created_at ? e->created_at : (int64_t)time(NULL));
     if (sqlite3_step(s) != SQLITE_DONE) {
         rc = store_error(st, "cannot write the cache");
         goto out;
@@ -216,8 +217,7 @@ static bool is_hex(const char *s)
     return true;
 }
 
-enum csmap_rc cache_resolve(struct store *st, const char *prefix,
-                            char out[65])
+enum csmap_rc cache_resolve(struct store *st, const char *prefix, char out[65])
 {
     sqlite3_stmt *s = NULL;
     size_t n = strlen(prefix);
@@ -230,8 +230,9 @@ enum csmap_rc cache_resolve(struct store *st, const char *prefix,
                   prefix);
         return CS_USAGE;
     }
-    if ((rc = prepare(st, "SELECT key FROM cache_entry WHERE substr(key, 1,"
-                          " ?) = lower(?) LIMIT 2",
+    if ((rc = prepare(st,
+                      "SELECT key FROM cache_entry WHERE substr(key, 1,"
+                      " ?) = lower(?) LIMIT 2",
                       &s)))
         return rc;
     sqlite3_bind_int(s, 1, (int)n);
@@ -262,10 +263,11 @@ enum csmap_rc cache_list(struct store *st, const struct cache_filter *f,
     enum csmap_rc rc;
     int step;
 
-    if ((rc = prepare(st, "SELECT " ENTRY_COLUMNS " FROM cache_entry"
-                          " WHERE (?1 IS NULL OR artifact = ?1)"
-                          " AND (?2 IS NULL OR subject = ?2)"
-                          " ORDER BY created_at DESC, artifact, subject",
+    if ((rc = prepare(st,
+                      "SELECT " ENTRY_COLUMNS " FROM cache_entry"
+                      " WHERE (?1 IS NULL OR artifact = ?1)"
+                      " AND (?2 IS NULL OR subject = ?2)"
+                      " ORDER BY created_at DESC, artifact, subject",
                       &s)))
         return rc;
     bind_text(s, 1, f ? f->artifact : NULL);
@@ -320,8 +322,10 @@ out:
 enum csmap_rc cache_remove(struct store *st, const char *key)
 {
     long n = 0;
-    enum csmap_rc rc = delete_where(st, "DELETE FROM cache_entry WHERE "
-                                        "key = ?", key, 0, &n);
+    enum csmap_rc rc = delete_where(st,
+                                    "DELETE FROM cache_entry WHERE "
+                                    "key = ?",
+                                    key, 0, &n);
 
     if (!rc && n == 0)
         rc = CS_NOTFOUND;
@@ -342,8 +346,7 @@ enum csmap_rc cache_run_begin(struct store *st, struct cache_run *run)
     enum csmap_rc rc;
 
     memset(run, 0, sizeof(*run));
-    if ((rc = prepare(st, "INSERT INTO cache_run (started_at) VALUES (?)",
-                      &s)))
+    if ((rc = prepare(st, "INSERT INTO cache_run (started_at) VALUES (?)", &s)))
         return rc;
     sqlite3_bind_int64(s, 1, (int64_t)time(NULL));
     if (sqlite3_step(s) != SQLITE_DONE)
@@ -367,8 +370,9 @@ enum csmap_rc cache_run_end(struct store *st, struct cache_run *run)
     sqlite3_stmt *s = NULL;
     enum csmap_rc rc;
 
-    if ((rc = prepare(st, "UPDATE cache_run SET finished_at = ?, hits = ?,"
-                          " misses = ? WHERE id = ?",
+    if ((rc = prepare(st,
+                      "UPDATE cache_run SET finished_at = ?, hits = ?,"
+                      " misses = ? WHERE id = ?",
                       &s)))
         return rc;
     sqlite3_bind_int64(s, 1, (int64_t)time(NULL));
@@ -429,9 +433,10 @@ static enum csmap_rc last_run(struct store *st, struct cache_stats *out)
     sqlite3_stmt *s = NULL;
     enum csmap_rc rc;
 
-    if ((rc = prepare(st, "SELECT id, hits, misses FROM cache_run WHERE"
-                          " finished_at IS NOT NULL ORDER BY id DESC"
-                          " LIMIT 1",
+    if ((rc = prepare(st,
+                      "SELECT id, hits, misses FROM cache_run WHERE"
+                      " finished_at IS NOT NULL ORDER BY id DESC"
+                      " LIMIT 1",
                       &s)))
         return rc;
     if (sqlite3_step(s) == SQLITE_ROW) {
@@ -454,8 +459,7 @@ enum csmap_rc cache_stats(struct store *st, struct cache_stats *out)
 
     memset(out, 0, sizeof(*out));
     if ((rc = last_run(st, out)) ||
-        (rc = groups(st, "artifact", &out->by_artifact,
-                     &out->n_by_artifact)) ||
+        (rc = groups(st, "artifact", &out->by_artifact, &out->n_by_artifact)) ||
         (rc = groups(st, "strftime('%Y-%m', created_at, 'unixepoch')",
                      &out->by_month, &out->n_by_month)))
         cache_stats_release(out);

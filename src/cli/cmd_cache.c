@@ -18,8 +18,7 @@ static void format_time(int64_t t, char out[20])
     time_t tt = (time_t)t;
     struct tm tm;
 
-    if (!gmtime_r(&tt, &tm) ||
-        !strftime(out, 20, "%Y-%m-%d %H:%M", &tm))
+    if (!gmtime_r(&tt, &tm) || !strftime(out, 20, "%Y-%m-%d %H:%M", &tm))
         snprintf(out, 20, "%lld", (long long)t);
 }
 
@@ -50,8 +49,7 @@ static cJSON *entry_json(const struct cache_entry *e, bool with_output)
     cJSON_AddStringToObject(o, "artifact", e->artifact);
     cJSON_AddStringToObject(o, "subject", e->subject);
     cJSON_AddStringToObject(o, "as_of", day);
-    cJSON_AddStringToObject(o, "prompt", e->prompt_name ? e->prompt_name
-                                                        : "");
+    cJSON_AddStringToObject(o, "prompt", e->prompt_name ? e->prompt_name : "");
     cJSON_AddStringToObject(o, "prompt_version",
                             e->prompt_version ? e->prompt_version : "");
     cJSON_AddStringToObject(o, "provider", e->provider ? e->provider : "");
@@ -87,9 +85,8 @@ static enum csmap_rc ls_row(void *ctx, const struct cache_entry *e)
         return CS_OK;
     }
     if (c->n == 1)
-        printf("%-12s  %-22s  %-14s  %-10s  %8s  %9s  %s\n", "KEY",
-               "ARTIFACT", "SUBJECT", "AS-OF", "TOKENS", "COST",
-               "CREATED");
+        printf("%-12s  %-22s  %-14s  %-10s  %8s  %9s  %s\n", "KEY", "ARTIFACT",
+               "SUBJECT", "AS-OF", "TOKENS", "COST", "CREATED");
     format_day(e->as_of, day);
     format_time(e->created_at, created);
     printf("%-12.12s  %-22s  %-14s  %-10s  %8ld  %9.4f  %s\n", e->key,
@@ -118,8 +115,10 @@ static enum csmap_rc parse_format(const char *v, bool *json)
     else if (!strcmp(v, "table"))
         *json = false;
     else
-        return cli_usage_error("cache", "unknown format '%s' (expected "
-                               "table or json)", v);
+        return cli_usage_error("cache",
+                               "unknown format '%s' (expected "
+                               "table or json)",
+                               v);
     return CS_OK;
 }
 
@@ -148,9 +147,8 @@ static enum csmap_rc cache_ls(struct store *st, int argc, char **argv)
     if (!rc && c.json)
         rc = print_json(c.arr);
     else if (!rc && c.n == 0)
-        log_note("the cache is empty%s", f.artifact || f.subject
-                                             ? " for this filter"
-                                             : "");
+        log_note("the cache is empty%s",
+                 f.artifact || f.subject ? " for this filter" : "");
     cJSON_Delete(c.arr);
     return rc;
 }
@@ -169,8 +167,7 @@ static void show_text(const struct cache_entry *e)
            e->prompt_version ? e->prompt_version : "");
     printf("model:     %s %s\n", e->provider ? e->provider : "-",
            e->model ? e->model : "");
-    printf("tokens:    %ld in, %ld out\n", e->input_tokens,
-           e->output_tokens);
+    printf("tokens:    %ld in, %ld out\n", e->input_tokens, e->output_tokens);
     printf("cost:      %.4f\n", e->cost);
     printf("latency:   %ld ms\n", e->latency_ms);
     printf("created:   %s UTC\n", created);
@@ -194,8 +191,7 @@ static enum csmap_rc cache_show(struct store *st, int argc, char **argv)
     } else if (argc != 2) {
         return cli_usage_error("cache", "show takes one KEY");
     }
-    if ((rc = cache_resolve(st, argv[1], key)) ||
-        (rc = cache_get(st, key, &e)))
+    if ((rc = cache_resolve(st, argv[1], key)) || (rc = cache_get(st, key, &e)))
         return rc;
     if (json) {
         cJSON *o = entry_json(e, true);
@@ -240,8 +236,10 @@ static enum csmap_rc cache_prune_cmd(struct store *st, int argc, char **argv)
     errno = 0;
     days = strtol(argv[2], &end, 10);
     if (errno || end == argv[2] || *end || days < 0 || days > 100000)
-        return cli_usage_error("cache", "--older-than: '%s' is not a "
-                               "number of days", argv[2]);
+        return cli_usage_error("cache",
+                               "--older-than: '%s' is not a "
+                               "number of days",
+                               argv[2]);
     if ((rc = cache_prune(st, (int)days, (int64_t)time(NULL), &removed)))
         return rc;
     log_note("removed %ld %s older than %ld days", removed,
@@ -275,8 +273,7 @@ static cJSON *groups_json(const struct cache_group *g, size_t n)
         cJSON_AddStringToObject(o, "name", g[i].name ? g[i].name : "");
         cJSON_AddNumberToObject(o, "entries", (double)g[i].entries);
         cJSON_AddNumberToObject(o, "input_tokens", (double)g[i].input_tokens);
-        cJSON_AddNumberToObject(o, "output_tokens",
-                                (double)g[i].output_tokens);
+        cJSON_AddNumberToObject(o, "output_tokens", (double)g[i].output_tokens);
         cJSON_AddNumberToObject(o, "cost", g[i].cost);
     }
     return arr;
@@ -291,8 +288,7 @@ static enum csmap_rc stats_json(const struct cache_stats *s)
     if (o) {
         cJSON_AddNumberToObject(o, "entries", (double)s->entries);
         cJSON_AddNumberToObject(o, "last_run_hits", (double)s->last_hits);
-        cJSON_AddNumberToObject(o, "last_run_misses",
-                                (double)s->last_misses);
+        cJSON_AddNumberToObject(o, "last_run_misses", (double)s->last_misses);
         if (looked)
             cJSON_AddNumberToObject(o, "last_run_hit_rate",
                                     (double)s->last_hits / (double)looked);
@@ -347,8 +343,8 @@ int cmd_cache(struct cli *cli, int argc, char **argv)
         const char *name;
         enum csmap_rc (*run)(struct store *, int, char **);
     } subs[] = {
-        {"ls", cache_ls},       {"show", cache_show},
-        {"rm", cache_rm},       {"prune", cache_prune_cmd},
+        {"ls", cache_ls},           {"show", cache_show},
+        {"rm", cache_rm},           {"prune", cache_prune_cmd},
         {"stats", cache_stats_cmd},
     };
     struct store *st = NULL;
@@ -362,8 +358,8 @@ int cmd_cache(struct cli *cli, int argc, char **argv)
         if (!strcmp(argv[1], subs[i].name))
             break;
     if (i == sizeof(subs) / sizeof(subs[0]))
-        return rc_exit_code(cli_usage_error(
-            "cache", "unknown subcommand '%s'", argv[1]));
+        return rc_exit_code(
+            cli_usage_error("cache", "unknown subcommand '%s'", argv[1]));
     if (!(rc = cli_open_store(cli, false, &st)))
         rc = subs[i].run(st, argc - 1, argv + 1);
     store_close(st);

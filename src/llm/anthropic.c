@@ -39,17 +39,16 @@ static enum csmap_rc add_messages(cJSON *root, const struct llm_request *req)
     return rc;
 }
 
-static enum csmap_rc anthropic_body(const struct llm_request *req,
-                                    bool stream, struct buf *out)
+static enum csmap_rc anthropic_body(const struct llm_request *req, bool stream,
+                                    struct buf *out)
 {
     cJSON *root = cJSON_CreateObject();
     char *text = NULL;
     enum csmap_rc rc = CS_NOMEM;
 
     if (!root || !cJSON_AddStringToObject(root, "model", req->model) ||
-        !cJSON_AddNumberToObject(root, "max_tokens",
-                                 req->max_tokens > 0 ? req->max_tokens
-                                                     : 4096) ||
+        !cJSON_AddNumberToObject(
+            root, "max_tokens", req->max_tokens > 0 ? req->max_tokens : 4096) ||
         !cJSON_AddNumberToObject(root, "temperature", req->temperature))
         goto out;
     if ((rc = add_messages(root, req)))
@@ -134,8 +133,7 @@ static enum csmap_rc content_text(const cJSON *content, struct buf *out)
 }
 
 static enum csmap_rc anthropic_parse(const char *body, size_t len,
-                                     struct llm_response *resp,
-                                     struct buf *err)
+                                     struct llm_response *resp, struct buf *err)
 {
     cJSON *root = cJSON_ParseWithLength(body, len);
     cJSON *content, *stop, *usage;
@@ -181,11 +179,10 @@ out:
 static enum csmap_rc stream_usage(struct llm_stream *st, const cJSON *root)
 {
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(root, "message");
-    const cJSON *usage = cJSON_GetObjectItemCaseSensitive(
-        msg ? msg : root, "usage");
+    const cJSON *usage =
+        cJSON_GetObjectItemCaseSensitive(msg ? msg : root, "usage");
     const cJSON *delta = cJSON_GetObjectItemCaseSensitive(root, "delta");
-    const cJSON *stop = cJSON_GetObjectItemCaseSensitive(delta,
-                                                         "stop_reason");
+    const cJSON *stop = cJSON_GetObjectItemCaseSensitive(delta, "stop_reason");
 
     if (cJSON_GetObjectItemCaseSensitive(usage, "input_tokens"))
         st->input_tokens = number(usage, "input_tokens");

@@ -71,13 +71,11 @@ static enum csmap_rc from_key_file(const char *path, const char *text,
 {
     cJSON *root = cJSON_Parse(text);
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "text");
-    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(root,
-                                                        "finish_reason");
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(root, "finish_reason");
     enum csmap_rc rc = CS_NOMEM;
 
     if (!cJSON_IsString(t)) {
-        log_error("fixture '%s' is not a recorded answer (no \"text\")",
-                  path);
+        log_error("fixture '%s' is not a recorded answer (no \"text\")", path);
         rc = CS_DATA;
         goto out;
     }
@@ -224,8 +222,7 @@ static char *record_json(const struct llm_done_info *info, const char *fkey,
         cJSON_AddNumberToObject(o, "output_tokens",
                                 (double)resp->output_tokens) &&
         cJSON_AddStringToObject(o, "finish_reason",
-                                resp->finish_reason ? resp->finish_reason
-                                                    : ""))
+                                resp->finish_reason ? resp->finish_reason : ""))
         text = cJSON_Print(o);
     cJSON_Delete(o);
     return text;

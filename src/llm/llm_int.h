@@ -22,8 +22,7 @@ struct sse_parser {
     struct buf data;
     char event[64];
     bool has_data;
-    enum csmap_rc (*on_event)(void *ctx, const char *event,
-                              const char *data);
+    enum csmap_rc (*on_event)(void *ctx, const char *event, const char *data);
     void *ctx;
 };
 
@@ -42,9 +41,9 @@ struct llm_stream {
     long input_tokens;
     long output_tokens;
     char *finish_reason;
-    bool done;       /* the end marker arrived */
-    bool delivered;  /* a delta went to the caller: no retry */
-    char *error;     /* an error event, owned */
+    bool done;      /* the end marker arrived */
+    bool delivered; /* a delta went to the caller: no retry */
+    char *error;    /* an error event, owned */
     void (*on_delta)(void *ctx, const char *text, size_t len);
     void *delta_ctx;
 };

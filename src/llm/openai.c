@@ -16,8 +16,7 @@ static cJSON *messages_json(const struct llm_request *req)
 
         if (!m || !cJSON_AddItemToArray(arr, m) ||
             !cJSON_AddStringToObject(m, "role", req->messages[i].role) ||
-            !cJSON_AddStringToObject(m, "content",
-                                     req->messages[i].content)) {
+            !cJSON_AddStringToObject(m, "content", req->messages[i].content)) {
             cJSON_Delete(arr);
             return NULL;
         }
@@ -37,9 +36,8 @@ static bool add_schema(cJSON *root, const struct llm_request *req)
     if (!(fmt = cJSON_AddObjectToObject(root, "response_format")) ||
         !cJSON_AddStringToObject(fmt, "type", "json_schema") ||
         !(js = cJSON_AddObjectToObject(fmt, "json_schema")) ||
-        !cJSON_AddStringToObject(js, "name", req->schema_name
-                                                 ? req->schema_name
-                                                 : "artifact") ||
+        !cJSON_AddStringToObject(
+            js, "name", req->schema_name ? req->schema_name : "artifact") ||
         !cJSON_AddItemToObject(js, "schema", schema)) {
         cJSON_Delete(schema);
         return false;
@@ -168,8 +166,8 @@ out:
     return rc;
 }
 
-static enum csmap_rc openai_sse_event(struct llm_stream *st,
-                                      const char *event, const char *data)
+static enum csmap_rc openai_sse_event(struct llm_stream *st, const char *event,
+                                      const char *data)
 {
     cJSON *root, *choice, *delta, *content, *finish, *usage;
     enum csmap_rc rc = CS_OK;

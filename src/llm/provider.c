@@ -55,8 +55,8 @@ static enum csmap_rc key_field(struct buf *b, const char *s)
     return buf_addc(b, ',');
 }
 
-static enum csmap_rc request_key(const struct llm_request *req,
-                                 bool endpoint, char out[65])
+static enum csmap_rc request_key(const struct llm_request *req, bool endpoint,
+                                 char out[65])
 {
     struct buf b = BUF_INIT;
     char num[64];
@@ -192,8 +192,7 @@ char *llm_safe_name(const char *s)
     if (!copy)
         return NULL;
     for (p = copy; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
-            *p != '-')
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
             *p = '_';
     if (copy[0] == '.')
         copy[0] = '_';

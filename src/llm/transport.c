@@ -167,8 +167,8 @@ static enum csmap_rc client_settings(struct llm_client *c,
                                      const struct llm_options *o)
 {
     const char *cfg_provider = cfg ? cfg->llm.provider : NULL;
-    bool overridden = o->provider && cfg_provider &&
-                      strcmp(o->provider, cfg_provider) != 0;
+    bool overridden =
+        o->provider && cfg_provider && strcmp(o->provider, cfg_provider) != 0;
     const char *dflt_url;
     enum csmap_rc rc;
 
@@ -188,30 +188,27 @@ static enum csmap_rc client_settings(struct llm_client *c,
         (rc = set_string(&c->model, o->model, cfg ? cfg->llm.model : NULL,
                          "gpt-4o-mini")) ||
         (rc = set_string(&c->fixtures_dir, o->fixtures_dir,
-                         cfg ? cfg->llm.fixtures_dir : NULL,
-                         "fixtures/llm")) ||
+                         cfg ? cfg->llm.fixtures_dir : NULL, "fixtures/llm")) ||
         (rc = set_string(&c->record_dir, o->record_dir, NULL, NULL)))
         return rc;
     c->jobs = (int)pick_long(o->jobs, cfg ? cfg->llm.jobs : 0, 4);
     if (c->jobs > JOBS_MAX)
         c->jobs = JOBS_MAX;
     c->max_retries = o->max_retries >= 0 ? o->max_retries
-                     : cfg                ? cfg->llm.max_retries
-                                          : 4;
-    c->timeout_ms = pick_long(o->timeout_ms,
-                              cfg ? cfg->llm.timeout_s * 1000L : 0, 120000);
-    c->connect_timeout_ms = pick_long(
-        o->connect_timeout_ms, cfg ? cfg->llm.connect_timeout_s * 1000L : 0,
-        10000);
+                     : cfg               ? cfg->llm.max_retries
+                                         : 4;
+    c->timeout_ms =
+        pick_long(o->timeout_ms, cfg ? cfg->llm.timeout_s * 1000L : 0, 120000);
+    c->connect_timeout_ms =
+        pick_long(o->connect_timeout_ms,
+                  cfg ? cfg->llm.connect_timeout_s * 1000L : 0, 10000);
     c->backoff_base_ms = pick_long(o->backoff_base_ms, 0, 500);
     c->backoff_cap_ms = pick_long(o->backoff_cap_ms, 0, 8000);
     c->rpm = cfg ? cfg->llm.requests_per_minute : 0;
     c->tpm = cfg ? cfg->llm.tokens_per_minute : 0;
     c->temperature = cfg ? cfg->llm.temperature : 0.0;
-    c->max_tokens = cfg && cfg->llm.max_tokens > 0 ? cfg->llm.max_tokens
-                                                   : 2048;
-    c->rng = (uint64_t)time(NULL) * 6364136223846793005ULL ^
-             (uint64_t)getpid();
+    c->max_tokens = cfg && cfg->llm.max_tokens > 0 ? cfg->llm.max_tokens : 2048;
+    c->rng = (uint64_t)time(NULL) * 6364136223846793005ULL ^ (uint64_t)getpid();
     return c->prov ? load_key(c, cfg, overridden) : CS_OK;
 }
 
@@ -238,8 +235,7 @@ static enum csmap_rc client_transport(struct llm_client *c)
     llm_url_host(c->base_url, c->host, sizeof(c->host));
     if (!(c->multi = curl_multi_init()))
         return CS_NOMEM;
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-                      (long)c->jobs);
+    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->jobs);
     return CS_OK;
 }
 
@@ -288,8 +284,7 @@ void llm_client_seed(struct llm_client *client, uint64_t seed)
     client->rng = seed;
 }
 
-void llm_request_init(struct llm_request *req,
-                      const struct llm_client *client)
+void llm_request_init(struct llm_request *req, const struct llm_client *client)
 {
     memset(req, 0, sizeof(*req));
     req->provider = client->provider;
@@ -356,9 +351,8 @@ static const char *own(struct llm_job *j, int slot, const char *s)
 static enum csmap_rc job_metadata(struct llm_job *j,
                                   const struct llm_request *req)
 {
-    const char *src[6] = {req->artifact,    req->scope,
-                          req->subject,     req->prompt_name,
-                          req->prompt_version, req->model};
+    const char *src[6] = {req->artifact,    req->scope,          req->subject,
+                          req->prompt_name, req->prompt_version, req->model};
     const char **dst[6] = {&j->info.artifact,       &j->info.scope,
                            &j->info.subject,        &j->info.prompt_name,
                            &j->info.prompt_version, &j->info.model};
@@ -424,8 +418,8 @@ enum csmap_rc llm_submit(struct llm_client *client,
         if ((rc = client->prov->body(req, j->stream, &j->body)) ||
             (rc = client->prov->headers(client->key, &j->headers)))
             goto out;
-        if (j->stream && (rc = llm_header_add(&j->headers,
-                                              "Accept: text/event-stream")))
+        if (j->stream &&
+            (rc = llm_header_add(&j->headers, "Accept: text/event-stream")))
             goto out;
     }
     enqueue(client, j);
@@ -502,9 +496,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
     if (skip == sizeof("retry-after-ms")) {
         ms = strtol(value, NULL, 10);
         if (ms >= 0)
-            j->retry_after_ms = ms < LLM_RETRY_AFTER_MAX_MS
-                                    ? ms
-                                    : LLM_RETRY_AFTER_MAX_MS;
+            j->retry_after_ms =
+                ms < LLM_RETRY_AFTER_MAX_MS ? ms : LLM_RETRY_AFTER_MAX_MS;
     } else if (j->retry_after_ms < 0) {
         j->retry_after_ms = llm_parse_retry_after(value, time(NULL));
     }
@@ -596,8 +589,8 @@ static void judge_curl(struct llm_job *j, CURLcode cc, struct outcome *o)
 
     if (j->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
         say(o, V_FAIL, CS_TOOBIG,
-            "the answer from provider '%s' is larger than %zu MB",
-            c->provider, LLM_MAX_RESPONSE >> 20);
+            "the answer from provider '%s' is larger than %zu MB", c->provider,
+            LLM_MAX_RESPONSE >> 20);
     } else if (j->stream_rc) {
         say(o, V_FAIL, CS_DATA, "provider '%s' sent a bad stream%s%s",
             c->provider, j->st.error ? ": " : " event",
@@ -656,14 +649,16 @@ static void judge_status(struct llm_job *j, long status, struct outcome *o)
             "model '%s' not found at provider '%s' (HTTP 404 from '%s')",
             c->model, c->provider, c->host);
     } else if (status == 429) {
-        say(o, V_RETRY, CS_TEMP, "provider '%s' is rate limiting (HTTP 429)%s%s",
-            c->provider, sep, text);
+        say(o, V_RETRY, CS_TEMP,
+            "provider '%s' is rate limiting (HTTP 429)%s%s", c->provider, sep,
+            text);
     } else if (status == 408 || status == 409 || status >= 500) {
         say(o, V_RETRY, CS_TEMP, "provider '%s' failed (HTTP %ld)%s%s",
             c->provider, status, sep, text);
     } else {
-        say(o, V_FAIL, CS_ERR, "provider '%s' refused the request (HTTP %ld)%s%s",
-            c->provider, status, sep, text);
+        say(o, V_FAIL, CS_ERR,
+            "provider '%s' refused the request (HTTP %ld)%s%s", c->provider,
+            status, sep, text);
     }
     mem_free(m);
 }
@@ -677,8 +672,7 @@ static void judge_answer(struct llm_job *j, struct llm_response *resp,
     enum csmap_rc rc;
 
     if (!j->stream) {
-        if ((rc = c->prov->parse(buf_str(&j->resp), j->resp.len, resp,
-                                 &err))) {
+        if ((rc = c->prov->parse(buf_str(&j->resp), j->resp.len, resp, &err))) {
             llm_scrub(err.data ? err.data : NULL, c->key);
             say(o, V_FAIL, rc, "provider '%s' sent an unusable answer: %s",
                 c->provider, err.data ? buf_str(&err) : rc_str(rc));
@@ -747,8 +741,7 @@ static void fail(struct llm_job *j, struct llm_response *resp,
     if (j->attempts > 1 && (o->rc == CS_TEMP || o->rc == CS_UNAVAILABLE))
         buf_printf(&o->msg, " after %d retries", j->attempts - 1);
     if (what && j->info.subject)
-        log_error("%s for '%s': %s", what, j->info.subject,
-                  buf_str(&o->msg));
+        log_error("%s for '%s': %s", what, j->info.subject, buf_str(&o->msg));
     else
         log_error("%s", buf_str(&o->msg));
     resp->rc = o->rc ? o->rc : CS_ERR;
@@ -765,15 +758,14 @@ static void log_attempt(const struct llm_job *j, long status, CURLcode cc,
     if (log_get_level() < LOG_DEBUG)
         return;
     if (cc == CURLE_OK)
-        log_debug("POST %s: HTTP %ld in %ld ms, %d retries", c->host,
-                  status, ms, j->attempts - 1);
+        log_debug("POST %s: HTTP %ld in %ld ms, %d retries", c->host, status,
+                  ms, j->attempts - 1);
     else
         log_debug("POST %s: %s in %ld ms, %d retries", c->host,
                   curl_easy_strerror(cc), ms, j->attempts - 1);
 }
 
-static void schedule_retry(struct llm_job *j, struct outcome *o,
-                           int64_t now)
+static void schedule_retry(struct llm_job *j, struct outcome *o, int64_t now)
 {
     struct llm_client *c = j->client;
     long wait = j->retry_after_ms >= 0
@@ -917,8 +909,7 @@ enum csmap_rc llm_run(struct llm_client *c)
             break;
         /* Retries scheduled by drain() shorten the wait. */
         wait = start_ready(c, now_ms());
-        curl_multi_poll(c->multi, NULL, 0, (int)(wait > 0 ? wait : 1),
-                        NULL);
+        curl_multi_poll(c->multi, NULL, 0, (int)(wait > 0 ? wait : 1), NULL);
     }
     rc = c->first_rc;
     return rc;

@@ -71,7 +71,7 @@ struct conn {
 /* A body served in small pieces, optionally cut short. */
 struct piecewise {
     char *text;
-    size_t len;   /* bytes to send before ending */
+    size_t len; /* bytes to send before ending */
     size_t pos;
     bool cut;     /* end with an error instead of normally */
     size_t piece; /* bytes per read */
@@ -113,12 +113,12 @@ static const char *failure_for(long n)
 
 static void note_auth(struct MHD_Connection *c)
 {
-    const char *bearer = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                     "Authorization");
-    const char *x = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                "x-api-key");
-    const char *version = MHD_lookup_connection_value(
-        c, MHD_HEADER_KIND, "anthropic-version");
+    const char *bearer =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    const char *x =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-api-key");
+    const char *version =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "anthropic-version");
     const char *key = x;
 
     if (version && !strcmp(version, "2023-06-01"))
@@ -135,10 +135,10 @@ static void note_auth(struct MHD_Connection *c)
 
 static const char *seen_key(struct MHD_Connection *c)
 {
-    const char *bearer = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                     "Authorization");
-    const char *x = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                "x-api-key");
+    const char *bearer =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    const char *x =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-api-key");
 
     if (bearer && !strncmp(bearer, "Bearer ", 7))
         return bearer + 7;
@@ -215,8 +215,7 @@ static enum MHD_Result send_pieces(struct MHD_Connection *c, const char *type,
     p->len = send_len;
     p->cut = cut;
     p->piece = 13;
-    r = MHD_create_response_from_callback(size, 64, read_piece, p,
-                                          free_piece);
+    r = MHD_create_response_from_callback(size, 64, read_piece, p, free_piece);
     MHD_add_response_header(r, "Content-Type", type);
     ret = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
@@ -369,8 +368,7 @@ static char *sse_stream(bool anthropic, const char *text, long in, long out)
 
     if (anthropic) {
         snprintf(num, sizeof(num), "%ld", in);
-        add_event(&acc, "message_start", anthropic_event("message_start",
-                                                         num));
+        add_event(&acc, "message_start", anthropic_event("message_start", num));
     }
     for (i = 0; acc && i < n; i += 9) {
         snprintf(piece, sizeof(piece), "%.*s", (int)(n - i < 9 ? n - i : 9),
@@ -385,11 +383,10 @@ static char *sse_stream(bool anthropic, const char *text, long in, long out)
         return NULL;
     if (anthropic) {
         snprintf(num, sizeof(num), "%ld", out);
-        add_event(&acc, "message_delta", anthropic_event("message_delta",
-                                                         num));
+        add_event(&acc, "message_delta", anthropic_event("message_delta", num));
         if (acc)
-            add_event(&acc, "message_stop", anthropic_event("message_stop",
-                                                            ""));
+            add_event(&acc, "message_stop",
+                      anthropic_event("message_stop", ""));
         return acc;
     }
     add_event(&acc, NULL, openai_chunk(NULL, "stop"));
@@ -524,8 +521,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, const char *url,
 {
     bool anthropic = strstr(url, "/messages") != NULL;
     cJSON *req = cJSON_Parse(body);
-    bool stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req,
-                                                                "stream"));
+    bool stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "stream"));
     const char *f = failure_for(n);
     char msg[512];
 
@@ -692,8 +688,7 @@ int main(int argc, char **argv)
                              MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL,
                          (uint16_t)port, NULL, NULL, handle, NULL,
                          MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
-                         MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                         MHD_OPTION_END);
+                         MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "mockllm: cannot listen on port %u\n", port);
         return 1;

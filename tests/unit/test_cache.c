@@ -86,8 +86,8 @@ static struct cache_entry entry(const char *key, const char *artifact,
 static void test_put_then_get_returns_every_field(void **state)
 {
     struct fx *f = *state;
-    struct cache_entry e = entry(KEY_A "00", "health-brief", "A1",
-                                 "## Health\n", 1700000000);
+    struct cache_entry e =
+        entry(KEY_A "00", "health-brief", "A1", "## Health\n", 1700000000);
     struct cache_entry *got = NULL;
     char checks[] = "{\"ungrounded\":[\"42\"]}";
     char name[] = "health-brief", version[] = "3", model[] = "gpt-4o-mini";
@@ -130,8 +130,8 @@ static long count_rows(struct fx *f)
     sqlite3_stmt *s;
     long n = -1;
 
-    sqlite3_prepare_v2(store_db(f->st), "SELECT count(*) FROM cache_entry",
-                       -1, &s, NULL);
+    sqlite3_prepare_v2(store_db(f->st), "SELECT count(*) FROM cache_entry", -1,
+                       &s, NULL);
     if (sqlite3_step(s) == SQLITE_ROW)
         n = (long)sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
@@ -141,8 +141,8 @@ static long count_rows(struct fx *f)
 static void test_refresh_replaces_and_new_keys_keep_history(void **state)
 {
     struct fx *f = *state;
-    struct cache_entry e = entry(KEY_A "00", "health-brief", "A1", "old",
-                                 1700000000);
+    struct cache_entry e =
+        entry(KEY_A "00", "health-brief", "A1", "old", 1700000000);
     struct cache_entry *got = NULL;
 
     assert_int_equal(cache_put(f->st, &e), CS_OK);
@@ -326,8 +326,7 @@ static void test_a_failed_answer_is_not_cached(void **state)
                      CS_DATA);
     assert_int_equal(count_rows(f), 0);
     resp.rc = CS_OK;
-    assert_int_equal(cache_put_answer(f->st, NULL, &info, &resp, "[]"),
-                     CS_OK);
+    assert_int_equal(cache_put_answer(f->st, NULL, &info, &resp, "[]"), CS_OK);
     assert_int_equal(count_rows(f), 1);
 }
 

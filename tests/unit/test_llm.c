@@ -26,18 +26,17 @@ static enum csmap_rc collect(void *ctx, const char *event, const char *data)
     return CS_OK;
 }
 
-static const char sse_text[] =
-    ": a comment\r\n"
-    "event: message_start\r\n"
-    "data: {\"a\":1}\r\n"
-    "\r\n"
-    "data: first\n"
-    "data: second\n"
-    "\n"
-    "data:nospace\n"
-    "\n"
-    "data: [DONE]\n"
-    "\n";
+static const char sse_text[] = ": a comment\r\n"
+                               "event: message_start\r\n"
+                               "data: {\"a\":1}\r\n"
+                               "\r\n"
+                               "data: first\n"
+                               "data: second\n"
+                               "\n"
+                               "data:nospace\n"
+                               "\n"
+                               "data: [DONE]\n"
+                               "\n";
 
 static const char sse_want[] =
     "[message_start|{\"a\":1}][|first\nsecond][|nospace][|[DONE]]";
@@ -53,9 +52,8 @@ static void test_sse_events_survive_any_split(void **state)
 
         sse_init(&p, collect, &e);
         for (i = 0; i < n; i += step)
-            assert_int_equal(sse_feed(&p, sse_text + i,
-                                      n - i < step ? n - i : step),
-                             CS_OK);
+            assert_int_equal(
+                sse_feed(&p, sse_text + i, n - i < step ? n - i : step), CS_OK);
         assert_string_equal(e.log, sse_want);
         assert_int_equal(e.n, 4);
         assert_false(sse_partial(&p));
@@ -147,12 +145,12 @@ static void test_request_key_changes_with_every_field(void **state)
     assert_int_equal(strlen(a), 64);
     assert_int_equal(llm_request_key(&r, b), CS_OK);
     assert_string_equal(a, b);
-#define CHANGED(stmt)                                                       \
-    do {                                                                    \
-        base_request(&r, m);                                                \
-        stmt;                                                               \
-        assert_int_equal(llm_request_key(&r, b), CS_OK);                    \
-        assert_string_not_equal(a, b);                                      \
+#define CHANGED(stmt)                                                          \
+    do {                                                                       \
+        base_request(&r, m);                                                   \
+        stmt;                                                                  \
+        assert_int_equal(llm_request_key(&r, b), CS_OK);                       \
+        assert_string_not_equal(a, b);                                         \
     } while (0)
     CHANGED(r.provider = "anthropic");
     CHANGED(r.base_url = "http://localhost:8080/v1");
@@ -194,8 +192,7 @@ static void test_url_host_drops_user_info_and_port(void **state)
     char h[64];
 
     (void)state;
-    llm_url_host("https://user:secret@api.example.com:8443/v1", h,
-                 sizeof(h));
+    llm_url_host("https://user:secret@api.example.com:8443/v1", h, sizeof(h));
     assert_string_equal(h, "api.example.com");
     llm_url_host("http://127.0.0.1:11434/v1", h, sizeof(h));
     assert_string_equal(h, "127.0.0.1");
@@ -323,8 +320,7 @@ static void test_anthropic_parse_joins_text_blocks(void **state)
     mem_free(r.text);
     mem_free(r.finish_reason);
     memset(&r, 0, sizeof(r));
-    assert_int_equal(llm_anthropic.parse(err, strlen(err), &r, &e),
-                     CS_DATA);
+    assert_int_equal(llm_anthropic.parse(err, strlen(err), &r, &e), CS_DATA);
     assert_string_equal(buf_str(&e), "the answer is an error: Overloaded");
     buf_release(&e);
 }
@@ -336,32 +332,43 @@ static void test_anthropic_stream_events_build_the_answer(void **state)
     (void)state;
     memset(&st, 0, sizeof(st));
     buf_init(&st.text, 1024);
-    assert_int_equal(llm_anthropic.sse_event(&st, "message_start",
-                     "{\"type\":\"message_start\",\"message\":{\"usage\":"
-                     "{\"input_tokens\":9,\"output_tokens\":1}}}"), CS_OK);
-    assert_int_equal(llm_anthropic.sse_event(&st, "ping",
-                     "{\"type\":\"ping\"}"), CS_OK);
-    assert_int_equal(llm_anthropic.sse_event(&st, "content_block_delta",
-                     "{\"type\":\"content_block_delta\",\"delta\":{\"type\""
-                     ":\"text_delta\",\"text\":\"Hel\"}}"), CS_OK);
-    assert_int_equal(llm_anthropic.sse_event(&st, "content_block_delta",
-                     "{\"type\":\"content_block_delta\",\"delta\":{\"type\""
-                     ":\"text_delta\",\"text\":\"lo\"}}"), CS_OK);
+    assert_int_equal(llm_anthropic.sse_event(
+                         &st, "message_start",
+                         "{\"type\":\"message_start\",\"message\":{\"usage\":"
+                         "{\"input_tokens\":9,\"output_tokens\":1}}}"),
+                     CS_OK);
+    assert_int_equal(
+        llm_anthropic.sse_event(&st, "ping", "{\"type\":\"ping\"}"), CS_OK);
+    assert_int_equal(llm_anthropic.sse_event(
+                         &st, "content_block_delta",
+                         "{\"type\":\"content_block_delta\",\"delta\":{\"type\""
+                         ":\"text_delta\",\"text\":\"Hel\"}}"),
+                     CS_OK);
+    assert_int_equal(llm_anthropic.sse_event(
+                         &st, "content_block_delta",
+                         "{\"type\":\"content_block_delta\",\"delta\":{\"type\""
+                         ":\"text_delta\",\"text\":\"lo\"}}"),
+                     CS_OK);
     assert_false(st.done);
-    assert_int_equal(llm_anthropic.sse_event(&st, "message_delta",
-                     "{\"type\":\"message_delta\",\"delta\":{"
-                     "\"stop_reason\":\"max_tokens\"},\"usage\":{"
-                     "\"output_tokens\":15}}"), CS_OK);
+    assert_int_equal(
+        llm_anthropic.sse_event(&st, "message_delta",
+                                "{\"type\":\"message_delta\",\"delta\":{"
+                                "\"stop_reason\":\"max_tokens\"},\"usage\":{"
+                                "\"output_tokens\":15}}"),
+        CS_OK);
     assert_int_equal(llm_anthropic.sse_event(&st, "message_stop",
-                     "{\"type\":\"message_stop\"}"), CS_OK);
+                                             "{\"type\":\"message_stop\"}"),
+                     CS_OK);
     assert_true(st.done);
     assert_string_equal(buf_str(&st.text), "Hello");
     assert_int_equal(st.input_tokens, 9);
     assert_int_equal(st.output_tokens, 15);
     assert_string_equal(st.finish_reason, "max_tokens");
-    assert_int_equal(llm_anthropic.sse_event(&st, "error",
-                     "{\"type\":\"error\",\"error\":{\"message\":"
-                     "\"Overloaded\"}}"), CS_DATA);
+    assert_int_equal(
+        llm_anthropic.sse_event(&st, "error",
+                                "{\"type\":\"error\",\"error\":{\"message\":"
+                                "\"Overloaded\"}}"),
+        CS_DATA);
     assert_string_equal(st.error, "Overloaded");
     buf_release(&st.text);
     mem_free(st.finish_reason);
@@ -375,18 +382,24 @@ static void test_openai_stream_events_build_the_answer(void **state)
     (void)state;
     memset(&st, 0, sizeof(st));
     buf_init(&st.text, 1024);
-    assert_int_equal(llm_openai.sse_event(&st, "",
-                     "{\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}"),
-                     CS_OK);
-    assert_int_equal(llm_openai.sse_event(&st, "",
-                     "{\"choices\":[{\"delta\":{\"content\":\"Hi \"}}]}"),
-                     CS_OK);
-    assert_int_equal(llm_openai.sse_event(&st, "",
-                     "{\"choices\":[{\"delta\":{\"content\":\"there\"},"
-                     "\"finish_reason\":\"stop\"}]}"), CS_OK);
-    assert_int_equal(llm_openai.sse_event(&st, "",
-                     "{\"choices\":[],\"usage\":{\"prompt_tokens\":4,"
-                     "\"completion_tokens\":2}}"), CS_OK);
+    assert_int_equal(
+        llm_openai.sse_event(
+            &st, "", "{\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}"),
+        CS_OK);
+    assert_int_equal(
+        llm_openai.sse_event(
+            &st, "", "{\"choices\":[{\"delta\":{\"content\":\"Hi \"}}]}"),
+        CS_OK);
+    assert_int_equal(
+        llm_openai.sse_event(&st, "",
+                             "{\"choices\":[{\"delta\":{\"content\":\"there\"},"
+                             "\"finish_reason\":\"stop\"}]}"),
+        CS_OK);
+    assert_int_equal(
+        llm_openai.sse_event(&st, "",
+                             "{\"choices\":[],\"usage\":{\"prompt_tokens\":4,"
+                             "\"completion_tokens\":2}}"),
+        CS_OK);
     assert_false(st.done);
     assert_int_equal(llm_openai.sse_event(&st, "", "[DONE]"), CS_OK);
     assert_true(st.done);

@@ -269,8 +269,8 @@ static const struct llm_message messages[] = {
     {"user", "Write the health brief of account A1."},
 };
 
-static void request_for(struct llm_request *req,
-                        const struct llm_client *c, const char *subject)
+static void request_for(struct llm_request *req, const struct llm_client *c,
+                        const char *subject)
 {
     llm_request_init(req, c);
     req->messages = messages;
@@ -299,8 +299,7 @@ static void on_done(void *ctx, const struct llm_done_info *info,
     r->calls++;
     r->rc = resp->rc;
     snprintf(r->text, sizeof(r->text), "%s", resp->text ? resp->text : "");
-    snprintf(r->error, sizeof(r->error), "%s",
-             resp->error ? resp->error : "");
+    snprintf(r->error, sizeof(r->error), "%s", resp->error ? resp->error : "");
     snprintf(r->key, sizeof(r->key), "%s", info->key);
     r->input_tokens = resp->input_tokens;
     r->output_tokens = resp->output_tokens;
@@ -336,8 +335,8 @@ static enum csmap_rc run_one(struct llm_client *c, struct result *r,
 
 /* Run one request against a mock started with args, quietly. */
 static enum csmap_rc against(const char *const *args, const char *provider,
-                             int max_retries, long timeout_ms,
-                             struct result *r, struct mock *m)
+                             int max_retries, long timeout_ms, struct result *r,
+                             struct mock *m)
 {
     struct llm_client *c;
     enum csmap_rc rc;
@@ -481,8 +480,7 @@ static void test_anthropic_answer_joins_blocks_and_sends_version(void **state)
     body = last_body(&m);
     assert_string_equal(cJSON_GetObjectItem(body, "system")->valuestring,
                         "You are a customer success analyst.");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(body,
-                                                            "messages")),
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(body, "messages")),
                      1);
     assert_int_equal(cJSON_GetObjectItem(body, "max_tokens")->valueint, 300);
     cJSON_Delete(body);
@@ -523,8 +521,9 @@ static void test_429_is_retried_and_succeeds(void **state)
 
 static void test_retry_after_seconds_is_honoured(void **state)
 {
-    const char *args[] = {"--mode", "429-then-ok", "--retry-after", "1",
-                          "--retry-after-ms", "-1", NULL};
+    const char *args[] = {"--mode", "429-then-ok",      "--retry-after",
+                          "1",      "--retry-after-ms", "-1",
+                          NULL};
     struct result r = {0};
     struct mock m;
     int64_t t0 = clock_ms(), ms;
@@ -667,8 +666,7 @@ static void test_401_is_an_invalid_key_without_retry(void **state)
     struct mock m;
 
     (void)state;
-    assert_int_equal(against(args, "openai", 3, 5000, &r, &m),
-                     CS_UNAVAILABLE);
+    assert_int_equal(against(args, "openai", 3, 5000, &r, &m), CS_UNAVAILABLE);
     assert_string_equal(r.error,
                         "invalid API key for provider 'openai' (HTTP 401)");
     assert_int_equal(stat_num(&m, "requests"), 1);
@@ -683,8 +681,7 @@ static void test_404_names_the_model(void **state)
     struct mock m;
 
     (void)state;
-    assert_int_equal(against(args, "openai", 3, 5000, &r, &m),
-                     CS_UNAVAILABLE);
+    assert_int_equal(against(args, "openai", 3, 5000, &r, &m), CS_UNAVAILABLE);
     assert_string_equal(r.error, "model 'mock-1' not found at provider "
                                  "'openai' (HTTP 404 from '127.0.0.1')");
     assert_int_equal(stat_num(&m, "requests"), 1);
@@ -1010,8 +1007,8 @@ static int tree_has(const char *path, const char *needle)
     return hits;
 }
 
-static void sentinel_run(const char *mode, const char *provider,
-                         bool stream, struct store *st, const char *record)
+static void sentinel_run(const char *mode, const char *provider, bool stream,
+                         struct store *st, const char *record)
 {
     const char *args[] = {"--mode", mode, NULL};
     struct result r = {0};
@@ -1040,9 +1037,9 @@ static void sentinel_run(const char *mode, const char *provider,
 
 static void test_sentinel_key_appears_in_no_output(void **state)
 {
-    static const char *const modes[] = {"ok", "401", "400", "error200",
-                                        "500", "429-then-ok", "malformed",
-                                        "404"};
+    static const char *const modes[] = {"ok",        "401", "400",
+                                        "error200",  "500", "429-then-ok",
+                                        "malformed", "404"};
     char db[300], rec[300], path[400];
     struct store *st = NULL;
     size_t i;
@@ -1126,8 +1123,9 @@ static void test_only_answers_are_cached(void **state)
     assert_int_equal(e->input_tokens, ok.input_tokens);
     /* 1.00 per million input tokens, 2.00 per million output tokens. */
     assert_true(e->cost > 0);
-    assert_true(e->cost == ((double)ok.input_tokens * 1.0 +
-                            (double)ok.output_tokens * 2.0) / 1e6);
+    assert_true(
+        e->cost ==
+        ((double)ok.input_tokens * 1.0 + (double)ok.output_tokens * 2.0) / 1e6);
     cache_entry_free(e);
     assert_int_equal(cache_stats(st, &stats), CS_OK);
     assert_int_equal(stats.entries, 1);
