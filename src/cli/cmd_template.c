@@ -300,6 +300,10 @@ static enum csmap_rc parse_args(int argc, char **argv, struct render_args *a)
     }
     if (rc == CS_OK && !a->tpl_path)
         rc = cli_usage_error("template", "render needs a template file");
+    if (rc == CS_OK && a->data_path && strcmp(a->tpl_path, "-") == 0 &&
+        strcmp(a->data_path, "-") == 0)
+        rc = cli_usage_error("template", "the template and the data cannot "
+                                         "both be standard input");
     return rc;
 }
 

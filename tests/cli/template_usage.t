@@ -38,3 +38,16 @@ csmap: error: invalid JSON in 'broken.json': line 2, column 5 (byte 14)
 template render --help
 --- stdout ~
 ^usage: csmap template render
+--- run
+template render - -
+--- exit 2
+--- stderr ~
+^csmap: error: template: the template and the data cannot both be standard input
+--- run
+template render - t.json
+--- stdin
+[{{x}}]
+--- file t.json
+{"x": "from stdin"}
+--- stdout
+[from stdin]
