@@ -29,13 +29,17 @@ static const struct cli_command commands[] = {
       "or a bad configuration; 2 bad usage or a bad date.\n",
       cmd_alerts },
     { "cache", "the artifact cache",
-      "usage: csmap cache ls [--artifact A] [--account ID]\n"
-      "       csmap cache show KEY\n"
+      "usage: csmap cache ls [--artifact A] [--account ID | --segment S]\n"
+      "                      [--format table|json]\n"
+      "       csmap cache show KEY [--format table|json]\n"
       "       csmap cache rm KEY...\n"
       "       csmap cache prune --older-than DAYS\n"
-      "       csmap cache stats\n"
+      "       csmap cache stats [--format table|json]\n"
       "\n"
-      "List, show, remove and prune generated artifacts kept in the store.\n",
+      "List, show, remove and prune generated artifacts kept in the store.\n"
+      "KEY may be any unique prefix of at least 4 hex digits, as with git.\n"
+      "stats counts the entries, the hit rate of the last run, and tokens\n"
+      "and cost by artifact and by month.\n",
       cmd_cache },
     { "doctor", "check configuration, store and provider",
       "usage: csmap doctor\n"
