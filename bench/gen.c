@@ -895,9 +895,9 @@ static const struct story stories[] = {
      .topic_tickets = 3, .nps = NPS_FALLING,
      .flags = ST_RENEWAL | ST_SPONSOR_LEFT | ST_OPEN_URGENT | ST_NEGATIVE},
     {"quarry-works", "Quarry Works", SEG_SMB, 10, 15, 0, .nps = NPS_PROMOTER,
-     .flags = ST_OVERAGE},
+     .flags = ST_OVERAGE | ST_NEW_STAKEHOLDERS},
     {"redwood-games", "Redwood Games", SEG_MID, 25, 34, 0, .renew_in = 45,
-     .nps = NPS_PROMOTER, .flags = ST_OVERAGE | ST_RENEWAL},
+     .nps = NPS_PROMOTER, .flags = ST_OVERAGE | ST_RENEWAL | ST_NEW_USE_CASES},
     {"sable-insurance", "Sable Insurance", SEG_ENT, 500, 0, 0, .renew_in = 12,
      .nps = NPS_PROMOTER, .flags = ST_RENEWAL},
     {"tidewater-ports", "Tidewater Ports", SEG_MID, 60, 0, 0, .renew_in = 60,
@@ -1110,6 +1110,14 @@ static void account_commercials(const struct gen *g, struct account *a,
     a->region = rng_int(r, 0, 9);
 }
 
+/* Stories told by contracts or by NPS trends need more than a year of
+ * history behind as-of. */
+static bool needs_history(const struct story *st)
+{
+    return (st->flags & CONTRACT_STORIES) ||
+           (st->nps != NPS_NORMAL && st->nps != NPS_NONE);
+}
+
 static void account_dates(const struct gen *g, struct account *a, struct rng *r)
 {
     const struct story *st = a->st;
@@ -1120,13 +1128,13 @@ static void account_dates(const struct gen *g, struct account *a, struct rng *r)
         a->signup = d + 1;
     else if (st->signup_ago > 0)
         a->signup = d - st->signup_ago;
-    else if (st->flags & CONTRACT_STORIES)
+    else if (needs_history(st))
         a->signup = d - 400 - (long)(u * u * 800);
     else
         a->signup = d - 120 - (long)(u * u * 1000);
     /* A first-year renewal inside the window is a story of its own. */
-    if (!st->signup_ago && !(st->flags & CONTRACT_STORIES) &&
-        a->signup + 364 >= d && a->signup + 364 <= d + 60)
+    if (!st->signup_ago && !needs_history(st) && a->signup + 364 >= d &&
+        a->signup + 364 <= d + 60)
         a->signup -= 90;
     a->last_day = (st->flags & ST_FUTURE) ? d + 2 : d;
     a->hist_start =
@@ -2503,7 +2511,7 @@ static int nps_score(int profile, int campaign, int kc, int k, struct rng *r)
     case NPS_FALLING:
         if (campaign == 2)
             return kc == 0 ? 6 : rng_int(r, 3, 6);
-        return rng_int(r, 8, 10);
+        return rng_int(r, campaign == 1 ? 7 : 8, campaign == 1 ? 9 : 10);
     case NPS_RISING:
         if (campaign == 2)
             return kc == 0 ? 9 : rng_int(r, 9, 10);
