@@ -94,12 +94,12 @@ struct sig_feedback {
     bool has_sentiment_90d;
     double sentiment_trend;
     bool has_sentiment_trend;
-    int texts_90d;        /* feedback and ticket texts read */
-    bool small_sample;    /* texts_90d < 5: not a trend */
-    bool nps_small_sample; /* nps_responses_180d < 5 */
+    int texts_90d;                /* feedback and ticket texts read */
+    bool small_sample;            /* texts_90d < 5: not a trend */
+    bool nps_small_sample;        /* nps_responses_180d < 5 */
     struct sig_theme *themes_90d; /* most frequent first */
     size_t n_themes_90d;
-    int nps_promoters_180d;  /* for segment NPS */
+    int nps_promoters_180d; /* for segment NPS */
     int nps_detractors_180d;
 };
 
@@ -131,10 +131,10 @@ struct sig_driver {
 struct sig_health {
     double component[SIG_N_COMPONENTS]; /* 0..100, 1 decimal */
     bool has_component[SIG_N_COMPONENTS];
-    double weight[SIG_N_COMPONENTS];     /* configured */
+    double weight[SIG_N_COMPONENTS];           /* configured */
     double effective_weight[SIG_N_COMPONENTS]; /* share among present */
     double score;
-    bool has_score; /* false when no component has data */
+    bool has_score;   /* false when no component has data */
     const char *band; /* "red", "yellow", "green"; NULL without score */
     struct sig_driver *drivers; /* most costly first */
     size_t n_drivers;
@@ -192,7 +192,7 @@ struct sig_segment {
     double arr_total;
 
     int activated;
-    int onboarding;       /* not activated, within the onboarding window */
+    int onboarding; /* not activated, within the onboarding window */
     int stuck;
     double activation_pct_median;
     bool has_activation_pct_median;
@@ -271,7 +271,7 @@ struct sig_set {
     size_t n_segments;
     struct sig_alert *alerts; /* filled by sig_alerts(); else NULL */
     size_t n_alerts;
-    struct sig_arena *arena;  /* private: owns the strings */
+    struct sig_arena *arena;    /* private: owns the strings */
     const char *account_filter; /* private: what sig_compute selected */
     const char *segment_filter;
 };

@@ -39,8 +39,8 @@ static enum csmap_rc print_table(const struct sig_set *set)
         log_note("no alerts as of %s", d);
         return sig_cli_flush();
     }
-    printf("%-10s %-12s %-16s %-15s %-14s %s\n", "STATUS", "ACCOUNT",
-           "ALERT", "OWNER", "ARTIFACT", "VALUE");
+    printf("%-10s %-12s %-16s %-15s %-14s %s\n", "STATUS", "ACCOUNT", "ALERT",
+           "OWNER", "ARTIFACT", "VALUE");
     for (size_t i = 0; i < set->n_alerts; i++)
         table_row(&set->alerts[i]);
     return sig_cli_flush();

@@ -15,8 +15,7 @@
 static double points_lost(const struct sig_health *h, int c)
 {
     return h->has_component[c]
-               ? sig_round(h->effective_weight[c] * (100 - h->component[c]),
-                           1)
+               ? sig_round(h->effective_weight[c] * (100 - h->component[c]), 1)
                : 0;
 }
 
@@ -26,8 +25,7 @@ static void print_driver(const struct sig_driver *d)
         printf("    %-36s %8s %6.1f\n", d->signal,
                d->value != 0 ? "true" : "false", 0.0 - d->points);
     else
-        printf("    %-36s %8.2f %6.1f\n", d->signal, d->value,
-               0.0 - d->points);
+        printf("    %-36s %8.2f %6.1f\n", d->signal, d->value, 0.0 - d->points);
 }
 
 static void print_ledger(const struct sig_account *a)
@@ -41,13 +39,12 @@ static void print_ledger(const struct sig_account *a)
         snprintf(score, sizeof(score), "-");
     printf("%s  %s  score %s  band %s  coverage %.0f%%\n", a->account_id,
            a->name, score, h->band ? h->band : "-", h->coverage * 100);
-    printf("  %-10s %6s %6s %7s\n", "component", "weight", "score",
-           "points");
+    printf("  %-10s %6s %6s %7s\n", "component", "weight", "score", "points");
     for (int c = 0; c < SIG_N_COMPONENTS; c++) {
         if (!h->has_component[c]) {
             printf("  %-10s %6.2f %6s %7s  (no data)\n",
-                   sig_component_name((enum sig_component)c), h->weight[c],
-                   "-", "-");
+                   sig_component_name((enum sig_component)c), h->weight[c], "-",
+                   "-");
             continue;
         }
         printf("  %-10s %6.2f %6.1f %7.1f\n",
@@ -200,8 +197,8 @@ static void print_compare_table(const struct sig_account *a0,
 }
 
 static cJSON *compare_json(const struct sig_account *a0,
-                           const struct sig_account *a1, int32_t d0,
-                           int32_t d1, const struct moved *m, size_t n)
+                           const struct sig_account *a1, int32_t d0, int32_t d1,
+                           const struct moved *m, size_t n)
 {
     cJSON *o = cJSON_CreateObject(), *h0, *h1, *arr;
     char t[11];
@@ -257,9 +254,8 @@ static enum csmap_rc compare(struct sig_cli_env *env,
                             o->as_of, m, n);
         rc = sig_cli_flush();
     } else {
-        rc = sig_cli_print_json(compare_json(&then->accounts[0],
-                                             &now->accounts[0], o->compare,
-                                             o->as_of, m, n));
+        rc = sig_cli_print_json(compare_json(
+            &then->accounts[0], &now->accounts[0], o->compare, o->as_of, m, n));
     }
     sig_set_free(then);
     return rc;
@@ -273,8 +269,7 @@ int cmd_health(struct cli *cli, int argc, char **argv)
     enum csmap_rc rc;
 
     if ((rc = sig_cli_parse("health", argc, argv,
-                            SIG_OPT_ACCOUNT | SIG_OPT_SEGMENT |
-                                SIG_OPT_COMPARE,
+                            SIG_OPT_ACCOUNT | SIG_OPT_SEGMENT | SIG_OPT_COMPARE,
                             &o)))
         goto out;
     if (o.compare != DATE_NONE && !o.account) {

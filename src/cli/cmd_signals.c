@@ -26,8 +26,7 @@ static void table_row(const struct sig_account *a)
     snprintf(trend, sizeof(trend), "%+.1f", a->usage.trend_pct);
     num_cell(nps, sizeof(nps), a->feedback.has_nps_180d, a->feedback.nps_180d,
              0);
-    num_cell(score, sizeof(score), a->health.has_score, a->health.score,
-             1);
+    num_cell(score, sizeof(score), a->health.has_score, a->health.score, 1);
     num_cell(renew, sizeof(renew), a->renewal.has_days_to_renewal,
              a->renewal.days_to_renewal, 0);
     sig_cli_cell(stdout, a->account_id, 13, true);

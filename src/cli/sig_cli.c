@@ -61,8 +61,7 @@ static enum csmap_rc parse_compare(const char *v, int32_t *day)
 
 /* One option at argv[*i]; CS_NOTFOUND when it is none of ours. */
 static enum csmap_rc parse_one(const char *command, int argc, char **argv,
-                               int *i, unsigned allowed,
-                               struct sig_cli_opts *o)
+                               int *i, unsigned allowed, struct sig_cli_opts *o)
 {
     bool bad = false;
     const char *v;
@@ -133,8 +132,8 @@ enum csmap_rc sig_cli_compute(struct sig_cli_env *env,
                               const struct sig_cli_opts *o, int32_t day,
                               struct sig_set **out)
 {
-    enum csmap_rc rc = sig_compute(env->st, env->cfg, day, o->account,
-                                   o->segment, out);
+    enum csmap_rc rc =
+        sig_compute(env->st, env->cfg, day, o->account, o->segment, out);
     char d[11];
 
     if (rc || (*out)->n_accounts > 0)
@@ -219,7 +218,8 @@ static enum csmap_rc cell_text(struct buf *b, const cJSON *v, bool keyed)
 
     if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
         return scalar_text(b, v);
-    cJSON_ArrayForEach(it, v) {
+    cJSON_ArrayForEach(it, v)
+    {
         if (!first)
             rc = buf_adds(b, keyed ? ":" : ";");
         if (!rc && cJSON_IsObject(v) && !keyed)
@@ -258,7 +258,8 @@ static enum csmap_rc csv_row(const cJSON *row, bool header)
     bool first = true;
     enum csmap_rc rc = CS_OK;
 
-    cJSON_ArrayForEach(top, row) {
+    cJSON_ArrayForEach(top, row)
+    {
         bool nested = cJSON_IsObject(top);
 
         for (in = nested ? top->child : top; in && !rc;
@@ -291,7 +292,8 @@ enum csmap_rc sig_cli_print_csv(const cJSON *arr)
     }
     if (arr->child)
         rc = csv_row(arr->child, true);
-    cJSON_ArrayForEach(row, arr) {
+    cJSON_ArrayForEach(row, arr)
+    {
         if (rc)
             break;
         rc = csv_row(row, false);

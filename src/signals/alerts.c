@@ -31,12 +31,12 @@ static const struct alert_def defs[] = {
      "usage-anomaly"},
     {SIG_A_REPEAT_TOPIC, "repeat_topics", "support", "support.repeat_topics",
      "support-digest"},
-    {SIG_A_SPONSOR_LEFT, "sponsor_left", "health",
-     "sponsor.sponsor_left_90d", "health-brief"},
+    {SIG_A_SPONSOR_LEFT, "sponsor_left", "health", "sponsor.sponsor_left_90d",
+     "health-brief"},
     {SIG_A_RENEWAL_RISK, "renewal_risk", "renewal", "renewal.risk",
      "renewal-packet"},
-    {SIG_A_SEAT_OVERAGE, "seat_overage", "expansion",
-     "expansion.seat_overage", "expansion-prep"},
+    {SIG_A_SEAT_OVERAGE, "seat_overage", "expansion", "expansion.seat_overage",
+     "expansion-prep"},
 };
 
 #define N_DEFS (sizeof(defs) / sizeof(defs[0]))
@@ -83,8 +83,8 @@ static char *repeat_value(struct sig_arena *ar, const struct sig_account *a)
     for (size_t i = 0; v && i < s->n_repeat_topics; i++)
         for (size_t k = 0; k < s->n_topics_90d; k++)
             if (strcmp(s->topics_90d[k].name, s->repeat_topics[i]) == 0)
-                v = sig_arena_printf(ar, "%s%s%s (%d)", v,
-                                     i ? ", " : "", s->repeat_topics[i],
+                v = sig_arena_printf(ar, "%s%s%s (%d)", v, i ? ", " : "",
+                                     s->repeat_topics[i],
                                      s->topics_90d[k].count);
     return v;
 }
@@ -200,9 +200,8 @@ enum csmap_rc sig_alerts(struct store *st, struct sig_set *set)
     mem_free(set->alerts);
     set->alerts = NULL;
     set->n_alerts = 0;
-    if ((rc = sig_compute_run(st, set->cfg, set->as_of - 7,
-                              set->account_filter, set->segment_filter, true,
-                              &prior)))
+    if ((rc = sig_compute_run(st, set->cfg, set->as_of - 7, set->account_filter,
+                              set->segment_filter, true, &prior)))
         return rc;
     rc = add_alerts(set, prior, &cap);
     sig_set_free(prior);

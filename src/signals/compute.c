@@ -182,8 +182,7 @@ static enum csmap_rc grow(void **p, size_t *cap, size_t need, size_t size)
 
 enum csmap_rc sig_run_scratch(struct sig_run *r, size_t n)
 {
-    return grow((void **)&r->scratch, &r->cap_scratch, n,
-                sizeof(*r->scratch));
+    return grow((void **)&r->scratch, &r->cap_scratch, n, sizeof(*r->scratch));
 }
 
 /* ---- the run: event classes and statements ---- */
@@ -361,30 +360,30 @@ static enum csmap_rc load_events(struct sig_run *r, int64_t id, int32_t signup)
     return CS_OK;
 }
 
-/* Append text to run->text; returns its offset in *off. */
+/*
+ * Append a text to run->text and give its offset and length.  A ticket's
+ * text is subject "\n" description (a missing one empty), so b is not
+ * NULL for tickets; a feedback text is just a.  *has_text says whether
+ * there was any text at all.
+ */
 static enum csmap_rc add_text(struct sig_run *r, const char *a, const char *b,
-                              size_t *off, size_t *len)
+                              size_t *off, size_t *len, bool *has_text)
 {
     size_t na = a ? strlen(a) : 0, nb = b ? strlen(b) : 0;
-    size_t need = na + nb + 2;
+    size_t n = b ? na + 1 + nb : na;
 
     *off = r->text_len;
-    *len = 0;
-    if (!na && !nb)
-        return CS_OK;
-    if (grow((void **)&r->text, &r->text_cap, r->text_len + need, 1))
+    *len = n;
+    *has_text = na + nb > 0;
+    if (grow((void **)&r->text, &r->text_cap, r->text_len + n + 1, 1))
         return CS_NOMEM;
-    if (na)
-        memcpy(r->text + r->text_len, a, na);
+    memcpy(r->text + r->text_len, a ? a : "", na);
     if (b) {
         r->text[r->text_len + na] = '\n';
         memcpy(r->text + r->text_len + na + 1, b, nb);
-        *len = na + 1 + nb;
-    } else {
-        *len = na;
     }
-    r->text[r->text_len + *len] = '\0';
-    r->text_len += *len + 1;
+    r->text[r->text_len + n] = '\0';
+    r->text_len += n + 1;
     return CS_OK;
 }
 
@@ -402,6 +401,7 @@ static enum csmap_rc load_tickets(struct sig_run *r, int64_t id)
     bind_account(r, q, id);
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         struct sig_ticket_row *t;
+        const char *desc;
 
         if (grow((void **)&r->tickets, &r->cap_tickets, r->n_tickets + 1,
                  sizeof(*r->tickets)))
@@ -411,13 +411,13 @@ static enum csmap_rc load_tickets(struct sig_run *r, int64_t id)
         t->created_day = date_of_ts(t->created_at);
         t->has_resolved = sqlite3_column_type(q, 1) != SQLITE_NULL;
         t->resolved_at = sqlite3_column_int64(q, 1);
-        t->resolved_day = t->has_resolved ? date_of_ts(t->resolved_at)
-                                          : DATE_NONE;
+        t->resolved_day =
+            t->has_resolved ? date_of_ts(t->resolved_at) : DATE_NONE;
         t->high = is_high_priority((const char *)sqlite3_column_text(q, 2));
         t->topic = -1;
+        desc = (const char *)sqlite3_column_text(q, 4);
         if (add_text(r, (const char *)sqlite3_column_text(q, 3),
-                     (const char *)sqlite3_column_text(q, 4), &t->text,
-                     &t->text_len))
+                     desc ? desc : "", &t->text, &t->text_len, &t->has_text))
             return CS_NOMEM;
     }
     if (step != SQLITE_DONE)
@@ -443,8 +443,8 @@ static enum csmap_rc load_feedback(struct sig_run *r, int64_t id)
         f->nps = kind && strcasecmp(kind, "nps") == 0;
         f->has_score = sqlite3_column_type(q, 2) != SQLITE_NULL;
         f->score = sqlite3_column_double(q, 2);
-        if (add_text(r, (const char *)sqlite3_column_text(q, 3), NULL,
-                     &f->text, &f->text_len))
+        if (add_text(r, (const char *)sqlite3_column_text(q, 3), NULL, &f->text,
+                     &f->text_len, &f->has_text))
             return CS_NOMEM;
     }
     if (step != SQLITE_DONE)
@@ -504,8 +504,8 @@ static enum csmap_rc load_contracts(struct sig_run *r, int64_t id)
         struct sig_contract_row *c;
         int64_t seats = sqlite3_column_int64(q, 2);
 
-        if (grow((void **)&r->contracts, &r->cap_contracts,
-                 r->n_contracts + 1, sizeof(*r->contracts)))
+        if (grow((void **)&r->contracts, &r->cap_contracts, r->n_contracts + 1,
+                 sizeof(*r->contracts)))
             return CS_NOMEM;
         c = &r->contracts[r->n_contracts++];
         c->start = (int32_t)sqlite3_column_int64(q, 0);
@@ -570,8 +570,7 @@ static enum csmap_rc compute_account(struct sig_run *r, struct sig_account *a,
     sig_renewal_contract(r, a, arr, has_arr);
     sig_onboarding_compute(r, a);
     if ((rc = sig_usage_compute(r, a, seats)) ||
-        (rc = sig_support_compute(r, a)) ||
-        (rc = sig_feedback_compute(r, a)))
+        (rc = sig_support_compute(r, a)) || (rc = sig_feedback_compute(r, a)))
         return rc;
     sig_sponsor_compute(r, a);
     if ((rc = sig_health_compute(r, a)) || (rc = sig_renewal_risk(r, a)) ||
@@ -581,8 +580,8 @@ static enum csmap_rc compute_account(struct sig_run *r, struct sig_account *a,
 }
 
 /* Add the account's theme terms to its segment's. */
-static enum csmap_rc merge_segment_terms(struct sig_run *r,
-                                         struct sig_set *set, size_t i)
+static enum csmap_rc merge_segment_terms(struct sig_run *r, struct sig_set *set,
+                                         size_t i)
 {
     size_t k;
 
@@ -644,8 +643,7 @@ static bool wanted(const struct sig_account *a, const char *segment)
 }
 
 static enum csmap_rc compute_accounts(struct sig_run *r, sqlite3_stmt *q,
-                                      const char *segment,
-                                      struct sig_set *set)
+                                      const char *segment, struct sig_set *set)
 {
     size_t cap = 0;
     int step;
@@ -661,8 +659,7 @@ static enum csmap_rc compute_accounts(struct sig_run *r, sqlite3_stmt *q,
             return rc;
         if (!wanted(&a, segment))
             continue;
-        if (grow((void **)&set->accounts, &cap, set->n_accounts + 1,
-                 sizeof(a)))
+        if (grow((void **)&set->accounts, &cap, set->n_accounts + 1, sizeof(a)))
             return CS_NOMEM;
         sig_terms_reset(r->terms);
         if ((rc = compute_account(r, &a, seats, arr, has_arr)))

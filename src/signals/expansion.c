@@ -21,8 +21,7 @@ static enum csmap_rc stakeholders(struct sig_run *r, struct sig_expansion *x)
         return CS_NOMEM;
     for (size_t i = 0; i < r->n_contacts; i++)
         if (sig_in_last(r->contacts[i].first_seen, r->as_of, 30))
-            x->new_stakeholders[x->n_new_stakeholders++] =
-                r->contacts[i].name;
+            x->new_stakeholders[x->n_new_stakeholders++] = r->contacts[i].name;
     return CS_OK;
 }
 
@@ -72,8 +71,7 @@ struct potential {
     size_t n;
 };
 
-static enum csmap_rc reason(struct potential *p, int points,
-                            const char *text)
+static enum csmap_rc reason(struct potential *p, int points, const char *text)
 {
     if (!text)
         return CS_NOMEM;
@@ -111,9 +109,8 @@ static enum csmap_rc score(struct sig_run *r, const struct sig_account *a,
                     sig_arena_printf(ar, "%d new use cases in 30 days",
                                      x->new_use_cases_30d));
     if (!rc && !u->dormant && u->trend_pct >= 20)
-        rc = reason(p, 1,
-                    sig_arena_printf(ar, "usage trend up %.2f%%",
-                                     u->trend_pct));
+        rc = reason(
+            p, 1, sig_arena_printf(ar, "usage trend up %.2f%%", u->trend_pct));
     return rc;
 }
 
@@ -143,16 +140,15 @@ static enum csmap_rc potential(struct sig_run *r, struct sig_account *a)
     return CS_OK;
 }
 
-enum csmap_rc sig_expansion_compute(struct sig_run *r,
-                                    struct sig_account *a)
+enum csmap_rc sig_expansion_compute(struct sig_run *r, struct sig_account *a)
 {
     struct sig_expansion *x = &a->expansion;
     enum csmap_rc rc;
 
     if ((rc = stakeholders(r, x)) || (rc = use_cases(r, x)))
         return rc;
-    x->over_plan = a->usage.seats > 0 &&
-                   a->usage.active_users_30d > a->usage.seats;
+    x->over_plan =
+        a->usage.seats > 0 && a->usage.active_users_30d > a->usage.seats;
     x->seat_overage =
         x->over_plan ? a->usage.active_users_30d - a->usage.seats : 0;
     return potential(r, a);

@@ -58,12 +58,12 @@ struct mean {
 /* Sentiment of one text into the window it belongs to; recent texts also
  * feed the themes. */
 static enum csmap_rc add_text(struct sig_run *r, int32_t day, size_t off,
-                              size_t len, struct mean *recent,
+                              size_t len, bool has_text, struct mean *recent,
                               struct mean *before)
 {
     const char *s = r->text + off;
 
-    if (len == 0 || !sig_in_last(day, r->as_of, 180))
+    if (!has_text || !sig_in_last(day, r->as_of, 180))
         return CS_OK;
     if (!sig_in_last(day, r->as_of, 90)) {
         before->sum += sig_text_sentiment(r->tok, s, len);
@@ -81,12 +81,13 @@ static enum csmap_rc texts(struct sig_run *r, struct sig_feedback *f)
     enum csmap_rc rc;
 
     for (size_t i = 0; i < r->n_fb; i++)
-        if ((rc = add_text(r, r->fb[i].date, r->fb[i].text,
-                           r->fb[i].text_len, &recent, &before)))
+        if ((rc = add_text(r, r->fb[i].date, r->fb[i].text, r->fb[i].text_len,
+                           r->fb[i].has_text, &recent, &before)))
             return rc;
     for (size_t i = 0; i < r->n_tickets; i++)
         if ((rc = add_text(r, r->tickets[i].created_day, r->tickets[i].text,
-                           r->tickets[i].text_len, &recent, &before)))
+                           r->tickets[i].text_len, r->tickets[i].has_text,
+                           &recent, &before)))
             return rc;
 
     f->texts_90d = recent.n;
@@ -98,8 +99,8 @@ static enum csmap_rc texts(struct sig_run *r, struct sig_feedback *f)
     if (f->has_sentiment_trend)
         f->sentiment_trend =
             sig_round(recent.sum / recent.n - before.sum / before.n, 2);
-    return sig_terms_top(r->terms, (size_t)recent.n, r->arena,
-                         &f->themes_90d, &f->n_themes_90d);
+    return sig_terms_top(r->terms, (size_t)recent.n, r->arena, &f->themes_90d,
+                         &f->n_themes_90d);
 }
 
 enum csmap_rc sig_feedback_compute(struct sig_run *r, struct sig_account *a)

@@ -67,9 +67,8 @@ static bool support_costs(const struct sig_account *a, struct ledger *l)
          min_d(30, 10.0 * s->open_tickets));
     cost(l, SIG_C_SUPPORT, "support.high_priority_90d", s->high_priority_90d,
          false, min_d(30, 10.0 * s->high_priority_90d));
-    cost(l, SIG_C_SUPPORT, "support.repeat_topics",
-         (double)s->n_repeat_topics, false,
-         min_d(30, 15.0 * (double)s->n_repeat_topics));
+    cost(l, SIG_C_SUPPORT, "support.repeat_topics", (double)s->n_repeat_topics,
+         false, min_d(30, 15.0 * (double)s->n_repeat_topics));
     if (s->has_resolution_hours_median_90d)
         cost(l, SIG_C_SUPPORT, "support.resolution_hours_median_90d",
              s->resolution_hours_median_90d, false,
@@ -140,8 +139,7 @@ static void weights(const struct config *cfg, struct sig_health *h)
     h->weight[SIG_C_FEEDBACK] = cfg->health.w_feedback;
 }
 
-static const char *band_of(const struct config *cfg, double score,
-                           bool dormant)
+static const char *band_of(const struct config *cfg, double score, bool dormant)
 {
     if (score < cfg->health.band_red)
         return "red";
@@ -172,9 +170,9 @@ static void combine(const struct sig_run *r, struct sig_account *a,
         score += h->effective_weight[c] * raw[c];
     }
     for (size_t i = 0; i < l->n; i++)
-        l->d[i].points = sig_round(
-            h->effective_weight[l->d[i].component] * l->d[i].component_points,
-            1);
+        l->d[i].points = sig_round(h->effective_weight[l->d[i].component] *
+                                       l->d[i].component_points,
+                                   1);
     h->has_score = true;
     h->score = sig_round(score, 1);
     h->band = band_of(r->cfg, h->score, a->usage.dormant);
@@ -202,8 +200,8 @@ enum csmap_rc sig_health_compute(struct sig_run *r, struct sig_account *a)
 
     qsort(l.d, l.n, sizeof(l.d[0]), cmp_driver);
     h->n_drivers = l.n;
-    if (l.n && !(h->drivers = sig_arena_alloc(r->arena,
-                                              l.n * sizeof(*h->drivers))))
+    if (l.n &&
+        !(h->drivers = sig_arena_alloc(r->arena, l.n * sizeof(*h->drivers))))
         return CS_NOMEM;
     if (l.n)
         memcpy(h->drivers, l.d, l.n * sizeof(*h->drivers));
@@ -215,8 +213,8 @@ enum csmap_rc sig_health_compute(struct sig_run *r, struct sig_account *a)
 
 const char *sig_component_name(enum sig_component c)
 {
-    static const char *const names[SIG_N_COMPONENTS] = {
-        "usage", "support", "sponsor", "feedback"};
+    static const char *const names[SIG_N_COMPONENTS] = {"usage", "support",
+                                                        "sponsor", "feedback"};
 
     return c < SIG_N_COMPONENTS ? names[c] : "?";
 }

@@ -34,9 +34,10 @@ struct sig_ticket_row {
     bool has_resolved;
     int32_t created_day;
     int32_t resolved_day;
-    bool high;     /* priority urgent or high */
-    size_t text;   /* offset of subject "\n" description in run->text */
+    bool high;   /* priority urgent or high */
+    size_t text; /* offset of subject "\n" description in run->text */
     size_t text_len;
+    bool has_text; /* a subject or a description */
     int topic;     /* index into cfg topics; n_topics is "other" */
 };
 
@@ -45,8 +46,9 @@ struct sig_feedback_row {
     bool nps;
     bool has_score;
     double score;
-    size_t text; /* offset into run->text; text_len 0 when none */
+    size_t text; /* offset into run->text */
     size_t text_len;
+    bool has_text;
 };
 
 struct sig_contact_row {
@@ -105,7 +107,7 @@ struct sig_run {
     int32_t *first_day; /* per event id, DATE_NONE when unseen */
     uint32_t *touched;  /* event ids whose first_day is set */
     size_t n_touched;
-    int64_t *scratch;   /* users, event ids: sorted and counted */
+    int64_t *scratch; /* users, event ids: sorted and counted */
     size_t cap_scratch;
 
     struct regex *tok;            /* the word tokenizer */
@@ -137,8 +139,7 @@ enum csmap_rc sig_feedback_compute(struct sig_run *r, struct sig_account *a);
 void sig_sponsor_compute(struct sig_run *r, struct sig_account *a);
 enum csmap_rc sig_health_compute(struct sig_run *r, struct sig_account *a);
 enum csmap_rc sig_renewal_risk(struct sig_run *r, struct sig_account *a);
-enum csmap_rc sig_expansion_compute(struct sig_run *r,
-                                    struct sig_account *a);
+enum csmap_rc sig_expansion_compute(struct sig_run *r, struct sig_account *a);
 
 /* sig_compute, with quiet: an unknown account or an empty segment gives
  * an empty set without a report (for the D-7 recomputation of alerts). */
@@ -157,9 +158,8 @@ struct sig_terms *sig_terms_new(void);
 void sig_terms_free(struct sig_terms *t);
 void sig_terms_reset(struct sig_terms *t);
 /* Count the themes of one text (each term once per text). */
-enum csmap_rc sig_terms_add_text(struct sig_terms *t,
-                                 const struct regex *tok, const char *s,
-                                 size_t n);
+enum csmap_rc sig_terms_add_text(struct sig_terms *t, const struct regex *tok,
+                                 const char *s, size_t n);
 /* Add every count of src into dst. */
 enum csmap_rc sig_terms_merge(struct sig_terms *dst,
                               const struct sig_terms *src);

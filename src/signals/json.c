@@ -54,8 +54,8 @@ static void date(cJSON *o, const char *key, int32_t d, bool *ok)
     str(o, key, buf, ok);
 }
 
-static void strings(cJSON *o, const char *key, const char *const *v,
-                    size_t n, bool *ok)
+static void strings(cJSON *o, const char *key, const char *const *v, size_t n,
+                    bool *ok)
 {
     cJSON *a = cJSON_AddArrayToObject(o, key);
 
@@ -112,8 +112,7 @@ static void onboarding(cJSON *root, const struct sig_onboarding *s, bool *ok)
         return;
     num(o, "steps_total", s->steps_total, ok);
     num(o, "steps_done", s->steps_done, ok);
-    opt_num(o, "activation_pct", s->has_activation_pct, s->activation_pct,
-            ok);
+    opt_num(o, "activation_pct", s->has_activation_pct, s->activation_pct, ok);
     str(o, "current_step", s->current_step, ok);
     boolean(o, "activated", s->activated, ok);
     date(o, "first_value_date", s->first_value_date, ok);
@@ -161,8 +160,8 @@ static void usage(cJSON *root, const struct sig_usage *s, bool *ok)
     num(o, "anomaly_z", s->anomaly_z, ok);
     str(o, "anomaly", s->anomaly, ok);
     num(o, "seats", s->seats, ok);
-    opt_num(o, "seat_utilization", s->has_seat_utilization,
-            s->seat_utilization, ok);
+    opt_num(o, "seat_utilization", s->has_seat_utilization, s->seat_utilization,
+            ok);
 }
 
 static void support(cJSON *root, const struct sig_support *s, bool *ok)
@@ -176,8 +175,8 @@ static void support(cJSON *root, const struct sig_support *s, bool *ok)
     num(o, "open_tickets", s->open_tickets, ok);
     num(o, "high_priority_90d", s->high_priority_90d, ok);
     opt_num(o, "resolution_hours_median_90d",
-            s->has_resolution_hours_median_90d,
-            s->resolution_hours_median_90d, ok);
+            s->has_resolution_hours_median_90d, s->resolution_hours_median_90d,
+            ok);
     counts(o, "topics_90d", s->topics_90d, s->n_topics_90d, ok);
     strings(o, "repeat_topics", s->repeat_topics, s->n_repeat_topics, ok);
 }
@@ -276,8 +275,8 @@ static void expansion(cJSON *root, const struct sig_expansion *s, bool *ok)
     if (!o)
         return;
     num(o, "new_stakeholders_30d", s->new_stakeholders_30d, ok);
-    strings(o, "new_stakeholders", s->new_stakeholders,
-            s->n_new_stakeholders, ok);
+    strings(o, "new_stakeholders", s->new_stakeholders, s->n_new_stakeholders,
+            ok);
     num(o, "new_use_cases_30d", s->new_use_cases_30d, ok);
     strings(o, "new_use_cases", s->new_use_cases, s->n_new_use_cases, ok);
     boolean(o, "over_plan", s->over_plan, ok);
@@ -328,8 +327,7 @@ cJSON *sig_set_json(const struct sig_set *set)
     return arr;
 }
 
-static void segment_stages(cJSON *root, const struct sig_segment *s,
-                           bool *ok)
+static void segment_stages(cJSON *root, const struct sig_segment *s, bool *ok)
 {
     cJSON *o;
 
@@ -370,8 +368,7 @@ static void segment_stages(cJSON *root, const struct sig_segment *s,
     }
 }
 
-static void segment_outcomes(cJSON *root, const struct sig_segment *s,
-                             bool *ok)
+static void segment_outcomes(cJSON *root, const struct sig_segment *s, bool *ok)
 {
     cJSON *o;
 

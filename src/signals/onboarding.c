@@ -55,9 +55,8 @@ static void first_value(const struct sig_run *r, struct sig_account *a)
     for (size_t i = 0; i < r->n_touched; i++) {
         uint32_t e = r->touched[i];
 
-        if (r->ev[e].first_value &&
-            (o->first_value_date == DATE_NONE ||
-             r->first_day[e] < o->first_value_date))
+        if (r->ev[e].first_value && (o->first_value_date == DATE_NONE ||
+                                     r->first_day[e] < o->first_value_date))
             o->first_value_date = r->first_day[e];
     }
     o->has_ttfv_days = o->first_value_date != DATE_NONE;

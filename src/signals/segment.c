@@ -37,9 +37,9 @@ static void onboarding_figures(struct sig_segment *s, const struct sig_set *set,
         if (strcmp(seg_name(a), s->name) != 0)
             continue;
         s->activated += a->onboarding.activated;
-        s->onboarding += !a->onboarding.activated &&
-                         set->as_of - a->signup_date <
-                             cfg->onboarding.window_days;
+        s->onboarding +=
+            !a->onboarding.activated &&
+            set->as_of - a->signup_date < cfg->onboarding.window_days;
         s->stuck += a->onboarding.stuck;
         if (a->onboarding.has_activation_pct)
             st->v[st->n++] = a->onboarding.activation_pct;
@@ -106,7 +106,8 @@ static enum csmap_rc support_figures(struct sig_run *r, struct sig_segment *s,
             sum[t] += a->support.topics_90d[k].count;
         }
     }
-    s->topics_90d = sig_arena_alloc(r->arena, (nt + 1) * sizeof(*s->topics_90d));
+    s->topics_90d =
+        sig_arena_alloc(r->arena, (nt + 1) * sizeof(*s->topics_90d));
     if (s->topics_90d)
         for (size_t t = 0; t <= nt; t++)
             if (sum[t]) {
@@ -137,14 +138,14 @@ static enum csmap_rc feedback_figures(struct sig_run *r, struct sig_segment *s,
             sent += a->feedback.sentiment_90d;
             n_sent++;
         }
-        s->sponsor_missing += a->sponsor.contacts > 0 &&
-                              !a->sponsor.sponsor_present;
+        s->sponsor_missing +=
+            a->sponsor.contacts > 0 && !a->sponsor.sponsor_present;
         s->sponsor_left_90d += a->sponsor.sponsor_left_90d;
     }
     s->has_nps_180d = s->nps_responses_180d > 0;
     if (s->has_nps_180d)
-        s->nps_180d = sig_round(100.0 * (promoters - detractors) /
-                                    s->nps_responses_180d, 2);
+        s->nps_180d = sig_round(
+            100.0 * (promoters - detractors) / s->nps_responses_180d, 2);
     s->has_sentiment_90d_mean = n_sent > 0;
     if (n_sent)
         s->sentiment_90d_mean = sig_round(sent / n_sent, 2);

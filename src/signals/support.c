@@ -18,8 +18,7 @@ static int ticket_topic(const struct sig_run *r, const char *text, size_t n)
 
     for (size_t t = 0; t < cfg->support.n_topics; t++)
         for (size_t p = 0; p < cfg->support.topics[t].n_patterns; p++)
-            if (regex_search(cfg->support.topics[t].patterns[p], text, n) ==
-                1)
+            if (regex_search(cfg->support.topics[t].patterns[p], text, n) == 1)
                 return (int)t;
     return (int)cfg->support.n_topics;
 }
@@ -44,8 +43,7 @@ static void counts(struct sig_run *r, struct sig_support *s, int *per_topic)
     }
 }
 
-static enum csmap_rc resolution_median(struct sig_run *r,
-                                       struct sig_support *s)
+static enum csmap_rc resolution_median(struct sig_run *r, struct sig_support *s)
 {
     double *hours = mem_alloc((r->n_tickets + 1) * sizeof(*hours));
     size_t n = 0;
@@ -83,7 +81,8 @@ static enum csmap_rc topics(struct sig_run *r, struct sig_support *s,
     struct sig_count *rep;
     size_t n_rep = 0;
 
-    s->topics_90d = sig_arena_alloc(r->arena, (nt + 1) * sizeof(*s->topics_90d));
+    s->topics_90d =
+        sig_arena_alloc(r->arena, (nt + 1) * sizeof(*s->topics_90d));
     rep = sig_arena_alloc(r->arena, (nt + 1) * sizeof(*rep));
     s->repeat_topics = sig_arena_alloc(r->arena, (nt + 1) * sizeof(char *));
     if (!s->topics_90d || !rep || !s->repeat_topics)

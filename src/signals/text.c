@@ -27,20 +27,23 @@ struct regex *sig_text_tokenizer(void)
 
 /* Words that carry no theme; sorted for bsearch. */
 static const char *const stop_words[] = {
-    "about", "above", "after", "again", "all", "also", "and", "any", "are",
-    "aren't", "because", "been", "before", "being", "but", "can", "can't",
-    "cannot", "could", "did", "didn't", "does", "doesn't", "doing", "don't",
-    "each", "even", "ever", "every", "for", "from", "get", "gets", "got",
-    "had", "has", "have", "having", "hello", "her", "here", "hers", "him",
-    "his", "how", "into", "isn't", "it's", "its", "just", "let", "like",
-    "more", "most", "much", "need", "needs", "not", "now", "off", "once",
-    "one", "only", "other", "our", "ours", "out", "over", "please", "same",
-    "she", "should", "some", "still", "such", "than", "thank", "thanks",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this",
-    "those", "through", "too", "under", "until", "use", "used", "using",
-    "very", "via", "was", "wasn't", "way", "we're", "well", "were", "what",
-    "when", "where", "which", "while", "who", "why", "will", "with", "won't",
-    "would", "yet", "you", "your", "yours",
+    "about",  "above",   "after",  "again",   "all",     "also",   "and",
+    "any",    "are",     "aren't", "because", "been",    "before", "being",
+    "but",    "can",     "can't",  "cannot",  "could",   "did",    "didn't",
+    "does",   "doesn't", "doing",  "don't",   "each",    "even",   "ever",
+    "every",  "for",     "from",   "get",     "gets",    "got",    "had",
+    "has",    "have",    "having", "hello",   "her",     "here",   "hers",
+    "him",    "his",     "how",    "into",    "isn't",   "it's",   "its",
+    "just",   "let",     "like",   "more",    "most",    "much",   "need",
+    "needs",  "not",     "now",    "off",     "once",    "one",    "only",
+    "other",  "our",     "ours",   "out",     "over",    "please", "same",
+    "she",    "should",  "some",   "still",   "such",    "than",   "thank",
+    "thanks", "that",    "the",    "their",   "them",    "then",   "there",
+    "these",  "they",    "this",   "those",   "through", "too",    "under",
+    "until",  "use",     "used",   "using",   "very",    "via",    "was",
+    "wasn't", "way",     "we're",  "well",    "were",    "what",   "when",
+    "where",  "which",   "while",  "who",     "why",     "will",   "with",
+    "won't",  "would",   "yet",    "you",     "your",    "yours",
 };
 
 /* Sentiment lexicon: +1 or -1; sorted for bsearch. */
@@ -50,39 +53,39 @@ struct lex {
 };
 
 static const struct lex lexicon[] = {
-    {"amazing", 1},      {"angry", -1},      {"annoying", -1},
-    {"awesome", 1},      {"awful", -1},      {"bad", -1},
-    {"beautiful", 1},    {"best", 1},        {"better", 1},
-    {"broken", -1},      {"bug", -1},        {"buggy", -1},
-    {"bugs", -1},        {"cancel", -1},     {"churn", -1},
-    {"clear", 1},        {"complicated", -1}, {"confusing", -1},
-    {"crash", -1},       {"crashes", -1},    {"delay", -1},
-    {"delighted", 1},    {"disappointed", -1}, {"disappointing", -1},
-    {"easy", 1},         {"efficient", 1},   {"error", -1},
-    {"errors", -1},      {"excellent", 1},   {"expensive", -1},
-    {"fail", -1},        {"failed", -1},     {"failing", -1},
-    {"fails", -1},       {"fantastic", 1},   {"fast", 1},
-    {"fixed", 1},        {"frustrated", -1}, {"frustrating", -1},
-    {"glad", 1},         {"good", 1},        {"great", 1},
-    {"happy", 1},        {"hard", -1},       {"helpful", 1},
-    {"horrible", -1},    {"impressed", 1},   {"intuitive", 1},
-    {"issue", -1},       {"issues", -1},     {"love", 1},
-    {"loved", 1},        {"loves", 1},       {"missing", -1},
-    {"nice", 1},         {"outage", -1},     {"perfect", 1},
-    {"poor", -1},        {"problem", -1},    {"problems", -1},
-    {"recommend", 1},    {"reliable", 1},    {"satisfied", 1},
-    {"simple", 1},       {"slow", -1},       {"smooth", 1},
-    {"stuck", -1},       {"terrible", -1},   {"unhappy", -1},
-    {"unreliable", -1},  {"unusable", -1},   {"useful", 1},
-    {"useless", -1},     {"valuable", 1},    {"wonderful", 1},
-    {"worse", -1},       {"worst", -1},      {"wrong", -1},
+    {"amazing", 1},     {"angry", -1},        {"annoying", -1},
+    {"awesome", 1},     {"awful", -1},        {"bad", -1},
+    {"beautiful", 1},   {"best", 1},          {"better", 1},
+    {"broken", -1},     {"bug", -1},          {"buggy", -1},
+    {"bugs", -1},       {"cancel", -1},       {"churn", -1},
+    {"clear", 1},       {"complicated", -1},  {"confusing", -1},
+    {"crash", -1},      {"crashes", -1},      {"delay", -1},
+    {"delighted", 1},   {"disappointed", -1}, {"disappointing", -1},
+    {"easy", 1},        {"efficient", 1},     {"error", -1},
+    {"errors", -1},     {"excellent", 1},     {"expensive", -1},
+    {"fail", -1},       {"failed", -1},       {"failing", -1},
+    {"fails", -1},      {"fantastic", 1},     {"fast", 1},
+    {"fixed", 1},       {"frustrated", -1},   {"frustrating", -1},
+    {"glad", 1},        {"good", 1},          {"great", 1},
+    {"happy", 1},       {"hard", -1},         {"helpful", 1},
+    {"horrible", -1},   {"impressed", 1},     {"intuitive", 1},
+    {"issue", -1},      {"issues", -1},       {"love", 1},
+    {"loved", 1},       {"loves", 1},         {"missing", -1},
+    {"nice", 1},        {"outage", -1},       {"perfect", 1},
+    {"poor", -1},       {"problem", -1},      {"problems", -1},
+    {"recommend", 1},   {"reliable", 1},      {"satisfied", 1},
+    {"simple", 1},      {"slow", -1},         {"smooth", 1},
+    {"stuck", -1},      {"terrible", -1},     {"unhappy", -1},
+    {"unreliable", -1}, {"unusable", -1},     {"useful", 1},
+    {"useless", -1},    {"valuable", 1},      {"wonderful", 1},
+    {"worse", -1},      {"worst", -1},        {"wrong", -1},
 };
 
 /* A negator flips the polarity of sentiment words in the next 3 words. */
 static const char *const negators[] = {
-    "aren't", "can't", "cannot", "didn't", "doesn't", "don't", "hardly",
-    "isn't", "lack", "never", "no", "not", "nothing", "wasn't", "without",
-    "won't",
+    "aren't",  "can't",  "cannot",  "didn't", "doesn't", "don't",
+    "hardly",  "isn't",  "lack",    "never",  "no",      "not",
+    "nothing", "wasn't", "without", "won't",
 };
 
 #define NEGATION_SCOPE 3
@@ -276,9 +279,8 @@ static bool meaningful(const char *w)
  * stop word, not a number) and every two adjacent meaningful words, each
  * counted once per text.
  */
-enum csmap_rc sig_terms_add_text(struct sig_terms *t,
-                                 const struct regex *tok, const char *s,
-                                 size_t n)
+enum csmap_rc sig_terms_add_text(struct sig_terms *t, const struct regex *tok,
+                                 const char *s, size_t n)
 {
     char w[WORD_MAX], prev[WORD_MAX], pair[2 * WORD_MAX];
     size_t pos = 0;

@@ -106,10 +106,10 @@ enum csmap_rc sig_usage_compute(struct sig_run *r, struct sig_account *a,
     u->has_days_since_core = u->has_core_ever;
     if (u->has_core_ever)
         u->days_since_core = r->as_of - u->last_core_date;
-    u->dormant = u->has_core_ever
-                     ? u->days_since_core >= cfg->usage.dormant_after_days
-                     : r->as_of - a->signup_date >=
-                           cfg->usage.dormant_after_days;
+    u->dormant =
+        u->has_core_ever
+            ? u->days_since_core >= cfg->usage.dormant_after_days
+            : r->as_of - a->signup_date >= cfg->usage.dormant_after_days;
 
     u->trend_pct = sig_round(trend_pct(u->weekly), 2);
     z = anomaly_z(u->weekly);

@@ -69,9 +69,9 @@ static inline struct fx *fx_open_with(const char *config_text)
     close(fd);
     unlink(f->path);
     assert_int_equal(store_open(f->path, true, &f->st), CS_OK);
-    assert_int_equal(config_parse("csmap.json", config_text,
-                                  strlen(config_text), &f->cfg),
-                     CS_OK);
+    assert_int_equal(
+        config_parse("csmap.json", config_text, strlen(config_text), &f->cfg),
+        CS_OK);
     return f;
 }
 
@@ -97,7 +97,7 @@ static inline void fx_close(struct fx *f)
 
 /* Add account id (row id rowid) signed up on day signup. */
 static inline void fx_account(struct fx *f, int rowid, const char *id,
-                       int32_t signup)
+                              int32_t signup)
 {
     fx_sql(f,
            "INSERT INTO account(id, account_id, name, segment, seats, arr, "
@@ -107,8 +107,8 @@ static inline void fx_account(struct fx *f, int rowid, const char *id,
 }
 
 /* n events named event by user on day for the account with rowid. */
-static inline void fx_event(struct fx *f, int rowid, int32_t day, const char *event,
-                     const char *user, int n)
+static inline void fx_event(struct fx *f, int rowid, int32_t day,
+                            const char *event, const char *user, int n)
 {
     fx_sql(f, "INSERT OR IGNORE INTO event_name(name) VALUES ('%s')", event);
     fx_sql(f,
@@ -126,8 +126,8 @@ static inline void fx_event(struct fx *f, int rowid, int32_t day, const char *ev
 /* A ticket created at the given epoch second, resolved at resolved (0 for
  * open). */
 static inline void fx_ticket(struct fx *f, int rowid, const char *tid,
-                      int64_t created, int64_t resolved,
-                      const char *priority, const char *subject)
+                             int64_t created, int64_t resolved,
+                             const char *priority, const char *subject)
 {
     char res[32];
 
@@ -148,7 +148,8 @@ static inline int64_t fx_at(int32_t day, int hour)
 }
 
 static inline void fx_feedback(struct fx *f, int rowid, int32_t day,
-                        const char *kind, const char *score, const char *text)
+                               const char *kind, const char *score,
+                               const char *text)
 {
     static int key;
 
@@ -161,7 +162,7 @@ static inline void fx_feedback(struct fx *f, int rowid, int32_t day,
 
 /* A contact; left is DATE_NONE when still there. */
 static inline void fx_contact(struct fx *f, int rowid, const char *cid,
-                       int sponsor, int32_t first_seen, int32_t left)
+                              int sponsor, int32_t first_seen, int32_t left)
 {
     char l[32];
 
@@ -175,8 +176,8 @@ static inline void fx_contact(struct fx *f, int rowid, const char *cid,
            cid, rowid, cid, sponsor, (int)first_seen, l);
 }
 
-static inline void fx_contract(struct fx *f, int rowid, int32_t start, int32_t end,
-                        const char *seats)
+static inline void fx_contract(struct fx *f, int rowid, int32_t start,
+                               int32_t end, const char *seats)
 {
     fx_sql(f,
            "INSERT INTO contract(account, start_date, end_date, seats, arr) "
@@ -186,7 +187,7 @@ static inline void fx_contract(struct fx *f, int rowid, int32_t start, int32_t e
 
 /* Compute as of day and return the account, which must be listed. */
 static inline const struct sig_account *fx_compute(struct fx *f, int32_t day,
-                                            const char *id)
+                                                   const char *id)
 {
     sig_set_free(f->set);
     f->set = NULL;

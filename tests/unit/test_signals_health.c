@@ -230,11 +230,13 @@ static void test_red_account_ledger_and_drivers(void **state)
     struct fx *f = fx_open();
     const struct sig_account *a;
     const struct sig_health *h;
-    static const char *const order[] = {
-        "usage.dormant",           "feedback.nps_180d",
-        "sponsor.sponsor_present", "sponsor.sponsor_left_90d",
-        "support.high_priority_90d", "support.open_tickets",
-        "support.tickets_30d"};
+    static const char *const order[] = {"usage.dormant",
+                                        "feedback.nps_180d",
+                                        "sponsor.sponsor_present",
+                                        "sponsor.sponsor_left_90d",
+                                        "support.high_priority_90d",
+                                        "support.open_tickets",
+                                        "support.tickets_30d"};
     static const double points[] = {20, 12, 12, 6, 6, 6, 1};
 
     (void)state;
@@ -316,8 +318,7 @@ static void test_stuck_alert_names_the_step(void **state)
     assert_int_equal(f->set->n_alerts, 2);
     assert_string_equal(al[0].kind_name, "stuck_onboarding");
     assert_string_equal(al[0].owner, "Onboarding lead");
-    assert_string_equal(al[0].value,
-                        "'first_report' for 19 days");
+    assert_string_equal(al[0].value, "'first_report' for 19 days");
     assert_true(al[0].continuing);
     /* Never a core event, 20 days after signup: newly dormant. */
     assert_string_equal(al[1].kind_name, "dormant");

@@ -142,11 +142,10 @@ static void test_onboarding_tickets_are_the_first_30_days(void **state)
     fx_ticket(f, 1, "t1", fx_at(s, 0), 0, "low", "first day");
     fx_ticket(f, 1, "t2", fx_at(s + 29, 23), 0, "low", "last day");
     fx_ticket(f, 1, "t3", fx_at(s + 30, 0), 0, "low", "too late");
-    assert_int_equal(fx_compute(f, D, "a1")->onboarding.onboarding_tickets,
-                     2);
+    assert_int_equal(fx_compute(f, D, "a1")->onboarding.onboarding_tickets, 2);
     /* As of s + 10 the ticket of s + 29 is in the future. */
-    assert_int_equal(
-        fx_compute(f, s + 10, "a1")->onboarding.onboarding_tickets, 1);
+    assert_int_equal(fx_compute(f, s + 10, "a1")->onboarding.onboarding_tickets,
+                     1);
     fx_close(f);
 }
 
@@ -158,8 +157,7 @@ static void test_accounts_signing_up_after_as_of_are_not_listed(void **state)
     fx_account(f, 1, "b", D - 1);
     fx_account(f, 2, "a", D);
     fx_account(f, 3, "c", D + 1);
-    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, NULL, &f->set),
-                     CS_OK);
+    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, NULL, &f->set), CS_OK);
     assert_int_equal(f->set->n_accounts, 2);
     assert_string_equal(f->set->accounts[0].account_id, "a");
     assert_string_equal(f->set->accounts[1].account_id, "b");
@@ -169,11 +167,9 @@ static void test_accounts_signing_up_after_as_of_are_not_listed(void **state)
                      CS_NOTFOUND);
     assert_int_equal(sig_compute(f->st, f->cfg, D, "zz", NULL, &f->set),
                      CS_NOTFOUND);
-    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, "enterprise",
-                                 &f->set),
+    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, "enterprise", &f->set),
                      CS_NOTFOUND);
-    assert_int_equal(sig_compute(f->st, f->cfg, D, "b", NULL, &f->set),
-                     CS_OK);
+    assert_int_equal(sig_compute(f->st, f->cfg, D, "b", NULL, &f->set), CS_OK);
     assert_int_equal(f->set->n_accounts, 1);
     fx_close(f);
 }
@@ -183,8 +179,7 @@ static void test_empty_store_gives_an_empty_set(void **state)
     struct fx *f = fx_open();
 
     (void)state;
-    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, NULL, &f->set),
-                     CS_OK);
+    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, NULL, &f->set), CS_OK);
     assert_int_equal(f->set->n_accounts, 0);
     assert_int_equal(f->set->n_segments, 0);
     fx_close(f);

@@ -255,8 +255,7 @@ static void test_themes_prefer_two_word_phrases(void **state)
     assert_int_equal(a->feedback.n_themes_90d, 3);
     assert_string_equal(a->feedback.themes_90d[0].phrase, "slow dashboard");
     assert_int_equal(a->feedback.themes_90d[0].count, 2);
-    assert_string_equal(a->feedback.themes_90d[1].phrase,
-                        "dashboard loading");
+    assert_string_equal(a->feedback.themes_90d[1].phrase, "dashboard loading");
     assert_int_equal(a->feedback.themes_90d[1].count, 1);
     assert_string_equal(a->feedback.themes_90d[2].phrase, "export fails");
     fx_close(f);

@@ -241,8 +241,7 @@ static void test_ticket_late_in_a_western_zone_is_after_d(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(
-            test_active_users_are_distinct_core_users_in_window),
+        cmocka_unit_test(test_active_users_are_distinct_core_users_in_window),
         cmocka_unit_test(test_dormant_from_dormant_after_days),
         cmocka_unit_test(test_trend_is_the_slope_over_the_mean),
         cmocka_unit_test(test_trend_of_a_late_drop),
