@@ -358,18 +358,32 @@ static void line_indent(const struct parser *p, size_t pos, const char **ws,
     *n = i - pos;
 }
 
+/* Whether the block opened at token i closes before token b. */
+static bool closes_before(const struct parser *p, size_t i, size_t b)
+{
+    const struct ptok *t = &p->toks[i];
+
+    for (size_t j = i + 1; j < b; j++) {
+        const struct ptok *u = &p->toks[j];
+
+        if (u->sigil == '/' && u->name_len == t->name_len &&
+            memcmp(u->name, t->name, t->name_len) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Remove the standalone line [a, b): its blanks and newline go, its tags
+ * learn the line's indentation.  A block that stays open past the line
+ * takes the indentation of the next line, its first line of content.
+ */
 static void strip_line(struct parser *p, size_t a, size_t b)
 {
     const struct ptok *first = &p->toks[a];
-    const char *ws = "";
-    size_t ws_len = 0;
+    const char *ws = is_text(first) ? first->name : "";
+    size_t ws_len = is_text(first) ? first->name_len : 0;
 
-    if (is_text(first)) {
-        ws = first->name;
-        ws_len = first->name_len;
-        if (a == b - 1 || ends_line(first))
-            ws_len = 0;
-    }
     for (size_t i = a; i < b; i++) {
         struct ptok *t = &p->toks[i];
 
@@ -380,17 +394,8 @@ static void strip_line(struct parser *p, size_t a, size_t b)
         t->standalone = true;
         t->ws = ws;
         t->ws_len = ws_len;
-        if (t->sigil == '$') {
-            bool closed_here = false;
-
-            for (size_t j = i + 1; j < b; j++)
-                if (p->toks[j].sigil == '/' &&
-                    p->toks[j].name_len == t->name_len &&
-                    !memcmp(p->toks[j].name, t->name, t->name_len))
-                    closed_here = true;
-            if (!closed_here)
-                line_indent(p, p->toks[b - 1].end, &t->ws, &t->ws_len);
-        }
+        if (t->sigil == '$' && !closes_before(p, i, b))
+            line_indent(p, p->toks[b - 1].end, &t->ws, &t->ws_len);
     }
 }
 
