@@ -283,6 +283,11 @@ static enum csmap_rc nested_add(const struct indent *ind, const char *ws,
     return rc;
 }
 
+/*
+ * A partial, or a parent whose blocks then override those of the templates
+ * it includes.  A standalone tag indents every line of what it includes;
+ * an inline one does not (the specification's rule).
+ */
 static enum csmap_rc include(struct render *r, const struct tpl_tree *t,
                              const struct tpl_node *nd, struct indent *ind)
 {
@@ -360,6 +365,11 @@ static bool find_override(const struct render *r, const struct tpl_node *nd,
     return found;
 }
 
+/*
+ * A block: the argument a parent passed for it, if any, else its own
+ * content.  An argument's lines lose the indentation they had where they
+ * were written and take the block's.
+ */
 static enum csmap_rc block(struct render *r, const struct tpl_tree *t,
                            const struct tpl_node *nd, struct indent *ind)
 {
@@ -407,8 +417,9 @@ static enum csmap_rc section(struct render *r, const struct tpl_tree *t,
         return CS_OK;
     if (!cJSON_IsArray(v)) {
         rc = push(r, v);
-        if (rc == CS_OK)
-            rc = render_range(r, t, from, nd->end, ind);
+        if (rc)
+            return rc;
+        rc = render_range(r, t, from, nd->end, ind);
         r->depth--;
         return rc;
     }
