@@ -1114,7 +1114,7 @@ static void account_commercials(const struct gen *g, struct account *a,
  * history behind as-of. */
 static bool needs_history(const struct story *st)
 {
-    return (st->flags & CONTRACT_STORIES) ||
+    return (st->flags & (CONTRACT_STORIES | ST_SPONSOR_LEFT)) ||
            (st->nps != NPS_NORMAL && st->nps != NPS_NONE);
 }
 
@@ -1532,8 +1532,11 @@ static int pick_dest(struct account_stream *s, bool milestone)
                       : DEST_PRIMARY;
 }
 
+/* Add an event of the daily stream (slot < 0) or the slot-th milestone
+ * of the day; milestones of one day follow each other from 09:00 UTC, so
+ * a source is connected before the first report is built. */
 static bool add_event(struct account_stream *s, long day, int ev, int user,
-                      bool milestone)
+                      int slot)
 {
     struct event *e = day_push(&s->day);
 
@@ -1541,9 +1544,12 @@ static bool add_event(struct account_stream *s, long day, int ev, int user,
         return false;
     e->ev = ev;
     e->user = user;
-    e->sec = day * DAY_S + pick_second(s->a, user, ev, &s->r);
+    if (slot < 0)
+        e->sec = day * DAY_S + pick_second(s->a, user, ev, &s->r);
+    else
+        e->sec = day * DAY_S + 32400 + 2700L * slot + rng_int(&s->r, 0, 1800);
     e->ms = rng_chance(&s->r, 0.15) ? rng_int(&s->r, 0, 999) : -1;
-    e->dest = pick_dest(s, milestone);
+    e->dest = pick_dest(s, slot >= 0);
     return true;
 }
 
@@ -1563,9 +1569,10 @@ static bool plan_day(struct account_stream *s, long day,
     const struct account *a = s->a;
     double c, o;
     long n_core, n_other;
+    int slot = 0;
 
     for (int i = 0; i < n_ms; i++)
-        if (ms[i].day == day && !add_event(s, day, ms[i].ev, 0, true))
+        if (ms[i].day == day && !add_event(s, day, ms[i].ev, 0, slot++))
             return false;
     day_shape(s->g, a, day, &c, &o);
     n_core = a->sum_core > 0 ? take(&s->cum_core, &s->done_core,
@@ -1576,13 +1583,13 @@ static bool plan_day(struct account_stream *s, long day,
                                : 0;
     for (long i = 0; i < n_core; i++)
         if (!add_event(s, day, pick_event(a, day, true, &s->r), pick_user(s),
-                       false))
+                       -1))
             return false;
     for (long i = 0; i < n_other; i++) {
         double x = rng_unit(&s->r);
 
         if (!add_event(s, day, pick_event(a, day, false, &s->r),
-                       (int)(a->n_users * x), false))
+                       (int)(a->n_users * x), -1))
             return false;
     }
     return true;
@@ -2032,7 +2039,8 @@ static void write_contracts(struct gen *g, const struct account *a)
     double f = 1.0;
 
     while (n < 12) {
-        long start = end - 364 < a->signup ? a->signup : end - 364;
+        /* A first term of under 90 days is folded into the next one. */
+        long start = end - 364 - 90 < a->signup ? a->signup : end - 364;
 
         t[n].start = start;
         t[n].end = end;
