@@ -60,7 +60,7 @@ static enum csmap_rc parse_args(int argc, char **argv,
     a->as_of = date_today();
     a->gen.llm = (struct llm_options)LLM_OPTIONS_INIT;
     a->gen.out_dir = "out";
-    while ((c = getopt_long(argc, argv, "+o:j:", opts, NULL)) != -1 && !rc) {
+    while ((c = getopt_long(argc, argv, "o:j:", opts, NULL)) != -1 && !rc) {
         switch (c) {
         case 'a': a->account = optarg; break;
         case 's': a->segment = optarg; break;
