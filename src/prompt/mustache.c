@@ -143,15 +143,16 @@ static bool truthy(const cJSON *v)
 
 /* Output. */
 
+/* Insert a value in the chosen escape; an unknown mode gets the safest. */
 static enum csmap_rc emit(struct render *r, const char *s, size_t n, bool raw)
 {
     switch (r->opt->escape) {
     case TPL_ESCAPE_HTML:
         return raw ? buf_add(r->out, s, n) : tpl_escape_html(r->out, s, n);
-    case TPL_ESCAPE_PROMPT:
-        return tpl_escape_prompt(r->out, s, n);
-    default:
+    case TPL_ESCAPE_NONE:
         return buf_add(r->out, s, n);
+    default:
+        return tpl_escape_prompt(r->out, s, n);
     }
 }
 
