@@ -1283,9 +1283,11 @@ static void day_shape(const struct gen *g, const struct account *a, long day,
         *other = 0.4 * base;
 }
 
+/* An account's share of the event budget grows with the square root of
+ * its seats (sqrt, not pow: IEEE rounds it the same on every platform). */
 static double account_weight(const struct account *a)
 {
-    double w = pow((double)a->seats, 0.6) * a->activity;
+    double w = sqrt((double)a->seats) * a->activity;
 
     if (a->st->flags & ST_OVERAGE)
         w *= 4.0;
