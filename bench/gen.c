@@ -762,7 +762,7 @@ static const char *const new_stakeholder_roles[] = {
 };
 
 static const char *const csm_names[] = {
-    "Jordan Kim", "Amara Okafor", "Lukas Becker", "Sofia Alvarez", "Dev Patel",
+    "Jordan Kim", "Amara Osei", "Lukas Becker", "Sofia Alvarez", "Dev Patel",
 };
 
 static const char *const name_heads[] = {
