@@ -1640,6 +1640,7 @@ static void write_primary(struct account_stream *s, const struct event *e,
     if (g->events_jsonl) {
         struct out *o = g->events_jsonl;
 
+        out_c(o, '{');
         out_jstr(o, "account_id", a->id, true);
         out_jstr(o, "user_id", uid, false);
         out_jstr(o, "event", ev_names[e->ev], false);
