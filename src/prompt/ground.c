@@ -531,8 +531,8 @@ static bool known_token(const struct known *k, const struct tok *t)
     if (t->kind == TOK_NUMBER)
         return known_number(k, t);
     if (t->kind == TOK_DATE)
-        return bsearch(&t->day, k->days, k->n_days, sizeof(*k->days),
-                       cmp_day) != NULL;
+        return k->n_days > 0 && bsearch(&t->day, k->days, k->n_days,
+                                        sizeof(*k->days), cmp_day) != NULL;
     for (size_t i = 0; i < k->n_days; i++) {
         int y, m, d;
         date_to_civil(k->days[i], &y, &m, &d);
@@ -600,8 +600,10 @@ enum csmap_rc ground_numbers(const char *answer, size_t len,
         scan_text(prompt, prompt_len, known_tok, &k);
     if (k.failed)
         goto out;
-    qsort(k.values, k.n_values, sizeof(*k.values), cmp_double);
-    qsort(k.days, k.n_days, sizeof(*k.days), cmp_day);
+    if (k.n_values > 1)
+        qsort(k.values, k.n_values, sizeof(*k.values), cmp_double);
+    if (k.n_days > 1)
+        qsort(k.days, k.n_days, sizeof(*k.days), cmp_day);
     scan_text(answer, len, check_tok, &c);
     if (c.failed)
         goto out;

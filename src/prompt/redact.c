@@ -730,7 +730,8 @@ static enum csmap_rc find_all(struct redact *r, const char *t, size_t n)
         if (rc != CS_OK)
             return rc;
     }
-    qsort(r->spans, r->n_spans, sizeof(*r->spans), span_cmp);
+    if (r->n_spans > 1)
+        qsort(r->spans, r->n_spans, sizeof(*r->spans), span_cmp);
     return CS_OK;
 }
 
