@@ -34,6 +34,7 @@ enum csmap_rc strmap_put(struct strmap *m, const void *key, size_t n,
 struct sort_item {
     uint64_t key;
     uint32_t idx;
+    int32_t aux; /* carried along */
 };
 void ingest_radix_sort(struct sort_item *a, struct sort_item *tmp, size_t n);
 

@@ -665,13 +665,17 @@ static unsigned bits_for(uint64_t v)
     return b;
 }
 
-/* Put the deltas in primary key order in ld->order: a radix sort on the
- * cell packed into 64 bits when it fits, else a comparison sort. */
-static void order_deltas(struct loader *ld)
+/* How a cell is packed into a 64-bit sort key: field widths in bits. */
+struct packing {
+    unsigned bd, be, bu;
+    int32_t min_day;
+};
+
+/* Choose a packing for the batch's cells; false when they do not fit. */
+static bool choose_packing(const struct loader *ld, struct packing *pk)
 {
     int64_t max_a = 0, max_e = 0, max_u = 0;
     int32_t min_d = INT32_MAX, max_d = INT32_MIN;
-    unsigned bd, be, bu;
 
     for (size_t i = 0; i < ld->n_deltas; i++) {
         const struct cell_delta *d = &ld->deltas[i];
@@ -681,24 +685,41 @@ static void order_deltas(struct loader *ld)
         min_d = d->day < min_d ? d->day : min_d;
         max_d = d->day > max_d ? d->day : max_d;
     }
-    bd = bits_for((uint64_t)((int64_t)max_d - min_d));
-    be = bits_for((uint64_t)max_e);
-    bu = bits_for((uint64_t)max_u);
-    if (bits_for((uint64_t)max_a) + bd + be + bu > 64) {
-        qsort(ld->deltas, ld->n_deltas, sizeof(*ld->deltas), cmp_cell);
-        for (size_t i = 0; i < ld->n_deltas; i++)
-            ld->order[i].idx = (uint32_t)i;
-        return;
-    }
-    for (size_t i = 0; i < ld->n_deltas; i++) {
-        const struct cell_delta *d = &ld->deltas[i];
-        uint64_t k = (uint64_t)d->account;
-        k = k << bd | (uint64_t)((int64_t)d->day - min_d);
-        k = k << be | (uint64_t)d->event;
-        ld->order[i].key = k << bu | (uint64_t)d->user;
-        ld->order[i].idx = (uint32_t)i;
-    }
-    ingest_radix_sort(ld->order, ld->order_tmp, ld->n_deltas);
+    pk->bd = bits_for((uint64_t)((int64_t)max_d - min_d));
+    pk->be = bits_for((uint64_t)max_e);
+    pk->bu = bits_for((uint64_t)max_u);
+    pk->min_day = min_d;
+    return bits_for((uint64_t)max_a) + pk->bd + pk->be + pk->bu <= 64;
+}
+
+static uint64_t pack(const struct packing *pk, const struct cell_delta *d)
+{
+    uint64_t k = (uint64_t)d->account;
+
+    k = (pk->bd >= 64 ? 0 : k << pk->bd) |
+        (uint64_t)((int64_t)d->day - pk->min_day);
+    k = (pk->be >= 64 ? 0 : k << pk->be) | (uint64_t)d->event;
+    return (pk->bu >= 64 ? 0 : k << pk->bu) | (uint64_t)d->user;
+}
+
+static uint64_t low_bits(uint64_t k, unsigned b)
+{
+    return b >= 64 ? k : k & ((UINT64_C(1) << b) - 1);
+}
+
+static uint64_t shift_down(uint64_t k, unsigned b)
+{
+    return b >= 64 ? 0 : k >> b;
+}
+
+static void unpack(const struct packing *pk, uint64_t k, struct cell_delta *d)
+{
+    d->user = (int64_t)low_bits(k, pk->bu);
+    k = shift_down(k, pk->bu);
+    d->event = (int64_t)low_bits(k, pk->be);
+    k = shift_down(k, pk->be);
+    d->day = (int32_t)((int64_t)low_bits(k, pk->bd) + pk->min_day);
+    d->account = (int64_t)shift_down(k, pk->bd);
 }
 
 static enum csmap_rc apply_delta(struct loader *ld, const struct cell_delta *d)
@@ -718,18 +739,50 @@ static enum csmap_rc apply_delta(struct loader *ld, const struct cell_delta *d)
     return run(ld, ld->stmt[S_DAY_DEL]);
 }
 
-/* Apply the merged cell deltas in primary key order. */
-static enum csmap_rc apply_deltas(struct loader *ld)
+/* Apply the deltas sorted in place, merging equal cells. */
+static enum csmap_rc apply_sorted(struct loader *ld)
 {
     enum csmap_rc rc;
     size_t i = 0;
 
-    order_deltas(ld);
+    qsort(ld->deltas, ld->n_deltas, sizeof(*ld->deltas), cmp_cell);
     while (i < ld->n_deltas) {
-        struct cell_delta d = ld->deltas[ld->order[i++].idx];
-        while (i < ld->n_deltas &&
-               cmp_cell(&d, &ld->deltas[ld->order[i].idx]) == 0)
-            d.delta += ld->deltas[ld->order[i++].idx].delta;
+        struct cell_delta d = ld->deltas[i++];
+        while (i < ld->n_deltas && cmp_cell(&d, &ld->deltas[i]) == 0)
+            d.delta += ld->deltas[i++].delta;
+        if ((rc = apply_delta(ld, &d)))
+            return rc;
+    }
+    return CS_OK;
+}
+
+/* Apply the merged cell deltas in primary key order: a radix sort of the
+ * cells packed into 64 bits, which are unpacked again to be written, so
+ * the deltas are read in order and never looked up at random. */
+static enum csmap_rc apply_deltas(struct loader *ld)
+{
+    struct sort_item *o = ld->order;
+    struct packing pk;
+    enum csmap_rc rc;
+    size_t i = 0;
+
+    if (!choose_packing(ld, &pk)) {
+        rc = apply_sorted(ld);
+        ld->n_deltas = 0;
+        return rc;
+    }
+    for (size_t k = 0; k < ld->n_deltas; k++) {
+        o[k].key = pack(&pk, &ld->deltas[k]);
+        o[k].aux = ld->deltas[k].delta;
+    }
+    ingest_radix_sort(o, ld->order_tmp, ld->n_deltas);
+    while (i < ld->n_deltas) {
+        struct cell_delta d;
+        uint64_t key = o[i].key;
+        d.delta = 0;
+        while (i < ld->n_deltas && o[i].key == key)
+            d.delta += o[i++].aux;
+        unpack(&pk, key, &d);
         if ((rc = apply_delta(ld, &d)))
             return rc;
     }
@@ -751,6 +804,8 @@ static enum csmap_rc flush_events(struct loader *ld)
     ld->n_deltas = 0;
     while (i < ld->n_batch) {
         size_t j = i + 1;
+        if (i + 16 < ld->n_batch)
+            __builtin_prefetch(&ld->batch[o[i + 16].idx]);
         while (j < ld->n_batch && o[j].key == o[i].key)
             j++;
         if ((rc = seen_event(ld, &ld->batch[o[j - 1].idx], j - i)))
