@@ -21,9 +21,7 @@ static void cells(struct jb *j, cJSON *o, const struct page_acct *pa)
         cJSON *c = jb_item(j, arr);
 
         jb_str(j, c, "stage", report_stage_name((enum report_stage)s));
-        jb_str(j, c, "status", report_status_name(pa->st[s]));
-        jb_str(j, c, "class", status_class(pa->st[s]));
-        jb_str(j, c, "symbol", status_symbol(pa->st[s]));
+        status_fields(j, c, pa->st[s]);
         jb_str(j, c, "why", pa->why[s]);
         jb_strf(j, c, "title", "%s: %s%s%s",
                 report_stage_name((enum report_stage)s),
@@ -95,6 +93,7 @@ static void components(struct jb *j, cJSON *h, const struct sig_health *hl)
 static void drivers(struct jb *j, cJSON *h, const struct sig_health *hl)
 {
     cJSON *arr = jb_arr(j, h, "drivers");
+    struct buf b = BUF_INIT;
     char t[32];
 
     for (size_t i = 0; i < hl->n_drivers; i++) {
@@ -112,7 +111,14 @@ static void drivers(struct jb *j, cJSON *h, const struct sig_health *hl)
         }
         jb_num(j, o, "points", d->points);
         jb_strf(j, o, "points_text", "-%.1f", d->points);
+        if (buf_printf(&b, "%s%s = %s (-%.1f)", i ? "; " : "", d->signal,
+                       cJSON_GetStringValue(
+                           cJSON_GetObjectItem(o, "value_text")),
+                       d->points))
+            j->nomem = true;
     }
+    jb_str(j, h, "drivers_text", buf_str(&b));
+    buf_release(&b);
 }
 
 static void health(struct jb *j, cJSON *o, const struct sig_health *hl)

@@ -88,12 +88,31 @@ static void segment_artifact(struct jb *j, cJSON *o, const struct page *p,
     const struct report_artifact *r =
         art_find(p->arts, artifact, p->seg->name);
     const char *status = r && r->status ? r->status : "missing";
+    char d[16] = "";
 
+    if (r)
+        fmt_date(d, sizeof(d), r->as_of);
     jb_str(j, o, "scope", "segment");
     jb_str(j, o, "status", status);
     jb_str(j, o, "text", status);
+    jb_str(j, o, "detail", d);
     jb_str(j, o, "path", r ? r->path : NULL);
     ungrounded_fields(j, o, r ? r->ungrounded : 0);
+}
+
+/* The chip says the worst status; the detail adds only what it does not. */
+static void coverage_detail(struct jb *j, cJSON *o, const struct coverage *c,
+                            const char *text)
+{
+    int n = c->fresh + c->stale + c->missing;
+    bool one_kind = n == c->fresh || n == c->stale || n == c->missing;
+
+    if (n == 0)
+        jb_str(j, o, "detail", "");
+    else if (one_kind)
+        jb_strf(j, o, "detail", "%d account%s", n, n == 1 ? "" : "s");
+    else
+        jb_str(j, o, "detail", text);
 }
 
 static void account_coverage(struct jb *j, cJSON *o, const struct page *p,
@@ -107,6 +126,7 @@ static void account_coverage(struct jb *j, cJSON *o, const struct page *p,
     jb_str(j, o, "scope", "account");
     jb_str(j, o, "status", coverage_status(&c));
     jb_str(j, o, "text", t);
+    coverage_detail(j, o, &c, t);
     jb_null(j, o, "path");
     jb_num(j, o, "needed", c.needed);
     jb_num(j, o, "fresh", c.fresh);

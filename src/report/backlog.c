@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "csmap/buf.h"
 #include "csmap/config.h"
 #include "csmap/report.h"
 #include "csmap/signals.h"
@@ -57,6 +58,48 @@ static void signal_text(char *t, size_t n, const struct page *p,
         snprintf(t, n, "%d %s", k[1], kinds[s][1]);
 }
 
+static void item_account(struct jb *j, cJSON *arr, const struct page_acct *pa,
+                         enum report_stage s)
+{
+    cJSON *a = jb_item(j, arr);
+    char t[32];
+
+    jb_str(j, a, "account_id", pa->a->account_id);
+    jb_str(j, a, "name", pa->a->name && *pa->a->name ? pa->a->name
+                                                     : pa->a->account_id);
+    jb_str(j, a, "anchor", pa->anchor);
+    fmt_money(t, sizeof(t), pa->arr);
+    jb_str(j, a, "arr_text", t);
+    jb_str(j, a, "why", pa->why[s]);
+}
+
+/* "Acme (60k), Bluefin (12k), and 4 more" */
+static void accounts_text(struct jb *j, cJSON *o, const struct page *p,
+                          enum report_stage s, enum report_status hit)
+{
+    struct buf b = BUF_INIT;
+    int k = 0;
+    char t[32];
+
+    for (size_t i = 0; i < p->n; i++) {
+        const struct page_acct *pa = &p->accts[i];
+
+        if (pa->st[s] != hit || k++ >= BACKLOG_TOP)
+            continue;
+        fmt_money(t, sizeof(t), pa->arr);
+        if (buf_printf(&b, "%s%s (%s)", k > 1 ? ", " : "",
+                       pa->a->name && *pa->a->name ? pa->a->name
+                                                   : pa->a->account_id,
+                       t))
+            j->nomem = true;
+    }
+    if (k > BACKLOG_TOP && buf_printf(&b, ", and %d more", k - BACKLOG_TOP))
+        j->nomem = true;
+    jb_str(j, o, "accounts_text", buf_str(&b));
+    buf_release(&b);
+}
+
+/* Every affected account, in heat map order, and the first few again. */
 static void item_accounts(struct jb *j, cJSON *o, const struct page *p,
                           enum report_stage s)
 {
@@ -65,30 +108,36 @@ static void item_accounts(struct jb *j, cJSON *o, const struct page *p,
     cJSON *all = jb_arr(j, o, "accounts");
     cJSON *top = jb_arr(j, o, "accounts_top");
     int k = 0;
-    char t[32];
 
     for (size_t i = 0; i < p->n; i++) {
-        const struct page_acct *pa = &p->accts[i];
-        cJSON *a;
-
-        if (pa->st[s] != hit)
+        if (p->accts[i].st[s] != hit)
             continue;
-        a = jb_item(j, k++ < BACKLOG_TOP ? top : all);
-        jb_str(j, a, "account_id", pa->a->account_id);
-        jb_str(j, a, "name", pa->a->name && *pa->a->name ? pa->a->name
-                                                         : pa->a->account_id);
-        jb_str(j, a, "anchor", pa->anchor);
-        fmt_money(t, sizeof(t), pa->arr);
-        jb_str(j, a, "arr_text", t);
-        jb_str(j, a, "why", pa->why[s]);
-        if (a && k <= BACKLOG_TOP && all)
-            cJSON_AddItemReferenceToArray(all, a);
+        item_account(j, all, &p->accts[i], s);
+        if (k++ < BACKLOG_TOP)
+            item_account(j, top, &p->accts[i], s);
     }
     jb_num(j, o, "accounts_more", k > BACKLOG_TOP ? k - BACKLOG_TOP : 0);
     if (k > BACKLOG_TOP)
         jb_strf(j, o, "more_text", "and %d more", k - BACKLOG_TOP);
     else
         jb_str(j, o, "more_text", "");
+    accounts_text(j, o, p, s, hit);
+}
+
+/* "usage-anomaly (3 needed: 3 missing), account-narrative (none needed)" */
+static void artifacts_text(struct jb *j, cJSON *o)
+{
+    struct buf b = BUF_INIT;
+    const cJSON *a;
+
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(o, "artifacts")) {
+        if (buf_printf(&b, "%s%s (%s)", b.len ? ", " : "",
+                       cJSON_GetStringValue(cJSON_GetObjectItem(a, "artifact")),
+                       cJSON_GetStringValue(cJSON_GetObjectItem(a, "text"))))
+            j->nomem = true;
+    }
+    jb_str(j, o, "artifacts_text", buf_str(&b));
+    buf_release(&b);
 }
 
 static int cmp_rank(const void *x, const void *y, const struct page *p)
@@ -138,6 +187,8 @@ void model_backlog(struct jb *j, cJSON *page, const struct page *p)
         jb_str(j, o, "title", stage_title(s));
         jb_str(j, o, "owner", stage_owner(p->in->now, s));
         jb_str(j, o, "kind", s == REPORT_EXPANSION ? "opportunity" : "risk");
+        jb_str(j, o, "arr_label",
+               s == REPORT_EXPANSION ? "opportunity" : "at stake");
         jb_num(j, o, "arr", p->fr[s].arr);
         fmt_money(t, sizeof(t), p->fr[s].arr);
         jb_str(j, o, "arr_text", t);
@@ -147,6 +198,7 @@ void model_backlog(struct jb *j, cJSON *page, const struct page *p)
         signal_text(t, sizeof(t), p, s);
         jb_str(j, o, "signal", t);
         model_stage_artifacts(j, jb_arr(j, o, "artifacts"), p, s);
+        artifacts_text(j, o);
         item_accounts(j, o, p, s);
     }
 }

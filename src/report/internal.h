@@ -121,8 +121,11 @@ void model_stages(struct jb *j, struct cJSON *page, const struct page *p,
                   const char *page_id);
 void model_stage_artifacts(struct jb *j, struct cJSON *arr,
                            const struct page *p, enum report_stage s);
-/* "ok", "watch", "problem", "opportunity" or "nodata" for a node. */
-const char *friction_class(const struct friction *f, enum report_stage s);
+/* A node's status: problem from 15% friction, watch below, ok at 0. */
+enum report_status friction_status(const struct friction *f,
+                                   enum report_stage s);
+/* Adds status, class, symbol and chip ("!! problem") to o. */
+void status_fields(struct jb *j, struct cJSON *o, enum report_status st);
 void model_accounts(struct jb *j, struct cJSON *page, const struct page *p);
 void model_backlog(struct jb *j, struct cJSON *page, const struct page *p);
 /* The artifacts of one account (needed ones, and any that exist). */

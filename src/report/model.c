@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "csmap/buf.h"
 #include "csmap/config.h"
 #include "csmap/date.h"
 #include "csmap/log.h"
@@ -236,27 +237,57 @@ static void page_summary(struct jb *j, cJSON *o, const struct page *p)
     jb_str(j, o, "arr_at_stake_share_text", t);
 }
 
+/* "Onboarding: 379k at stake (Onboarding lead)", the first backlog item. */
+static void top_item(struct jb *j, cJSON *o, const struct page *p)
+{
+    int best = -1;
+    char t[32];
+
+    for (int s = 0; s < REPORT_EXPANSION; s++)
+        if (p->fr[s].affected > 0 &&
+            (best < 0 || p->fr[s].arr > p->fr[best].arr))
+            best = s;
+    if (best < 0) {
+        jb_str(j, o, "top_item", "");
+        return;
+    }
+    fmt_money(t, sizeof(t), p->fr[best].arr);
+    jb_strf(j, o, "top_item", "%s: %s at stake (%s)",
+            stage_title((enum report_stage)best), t,
+            stage_owner(p->in->now, (enum report_stage)best));
+}
+
 /* The index row of a page: its summary and each stage's friction. */
 static void index_entry(struct jb *j, cJSON *segs, const struct page *p,
                         const char *slug)
 {
     cJSON *o = jb_item(j, segs);
     cJSON *fr = jb_arr(j, o, "friction");
+    struct buf text = BUF_INIT;
     char t[32];
 
     page_summary(j, o, p);
     jb_str(j, o, "slug", slug);
+    top_item(j, o, p);
     for (int s = 0; s < REPORT_N_STAGES; s++) {
         cJSON *f = jb_item(j, fr);
+        enum report_status st = friction_status(&p->fr[s],
+                                                (enum report_stage)s);
 
         jb_str(j, f, "stage", report_stage_name((enum report_stage)s));
         fmt_share(t, sizeof(t), p->fr[s].share);
         jb_str(j, f, "share_text", t);
         jb_num(j, f, "share", p->fr[s].share);
         jb_num(j, f, "affected", p->fr[s].affected);
-        jb_str(j, f, "class",
-               friction_class(&p->fr[s], (enum report_stage)s));
+        status_fields(j, f, st);
+        fmt_share(t, sizeof(t), p->fr[s].share);
+        if (buf_printf(&text, "%s%s %s %s", s ? ", " : "",
+                       report_stage_name((enum report_stage)s), t,
+                       status_symbol(st)))
+            j->nomem = true;
     }
+    jb_str(j, o, "friction_text", buf_str(&text));
+    buf_release(&text);
 }
 
 static enum csmap_rc build_page(struct jb *j, const struct report_input *in,
@@ -479,6 +510,10 @@ enum csmap_rc report_set_links(cJSON *model, const char *file_stem,
     char href[4096];
     enum csmap_rc rc = CS_OK;
 
+    if (cJSON_GetObjectItemCaseSensitive(model, "split"))
+        cJSON_DeleteItemFromObjectCaseSensitive(model, "split");
+    if (!cJSON_AddBoolToObject(model, "split", file_stem != NULL))
+        return CS_NOMEM;
     p = pages ? pages->child : NULL;
     cJSON_ArrayForEach(s, segs) {
         const cJSON *slug = cJSON_GetObjectItemCaseSensitive(s, "slug");

@@ -112,8 +112,9 @@ static void put_trend(struct jb *j, cJSON *o, enum unit u, int better,
         return;
     }
     dir = d > unit_epsilon(u) ? 1 : d < -unit_epsilon(u) ? -1 : 0;
+    /* No change shows as a bare arrow: the text would only add noise. */
     if (dir == 0)
-        snprintf(t, sizeof(t), "no change");
+        t[0] = '\0';
     else
         delta_text(t, sizeof(t), u, d);
     jb_num(j, o, "delta", d);
@@ -139,6 +140,7 @@ static void put_line(struct jb *j, cJSON *arr, const struct line *l)
     jb_str(j, o, "value_text", t);
     put_trend(j, o, l->unit, l->better, l->has && l->has_b, l->v - l->b);
     jb_str(j, o, "note", l->note ? l->note : "");
+    jb_bool(j, o, "is_text", false);
 }
 
 /* A line that is only text (topics, themes): no value, no trend. */
@@ -153,6 +155,7 @@ static void put_text_line(struct jb *j, cJSON *arr, const char *label,
     jb_str(j, o, "value_text", text);
     put_trend(j, o, U_COUNT, 0, false, 0);
     jb_str(j, o, "note", "");
+    jb_bool(j, o, "is_text", true);
 }
 
 /* Appends "name count" pairs to t while they fit. */
@@ -240,8 +243,11 @@ static void top_topics(struct jb *j, cJSON *arr, const struct sig_segment *s)
     for (size_t i = 0; i < s->n_topics_90d; i++) {
         if (s->topics_90d[i].count <= 0)
             continue;
-        top[n < 3 ? n++ : 3] = s->topics_90d[i];
-        qsort(top, n < 3 ? n : 4, sizeof(top[0]), cmp_count);
+        /* Keep the three biggest: the newcomer goes last, then sort. */
+        top[n] = s->topics_90d[i];
+        qsort(top, n + 1, sizeof(top[0]), cmp_count);
+        if (n < 3)
+            n++;
     }
     for (size_t i = 0; i < n; i++) {
         names[i] = top[i].name;
@@ -338,15 +344,28 @@ static void expansion_lines(struct jb *j, cJSON *arr, const struct page *p)
     lines(j, arr, v, sizeof(v) / sizeof(v[0]));
 }
 
-const char *friction_class(const struct friction *f, enum report_stage s)
+enum report_status friction_status(const struct friction *f,
+                                   enum report_stage s)
 {
     if (f->with_data == 0)
-        return "nodata";
+        return REPORT_NO_DATA;
     if (f->affected == 0)
-        return "ok";
+        return REPORT_OK;
     if (s == REPORT_EXPANSION)
-        return "opportunity";
-    return f->share >= 0.15 ? "problem" : "watch";
+        return REPORT_OPPORTUNITY;
+    return f->share >= 0.15 ? REPORT_PROBLEM : REPORT_WATCH;
+}
+
+void status_fields(struct jb *j, cJSON *o, enum report_status st)
+{
+    jb_str(j, o, "status", report_status_name(st));
+    jb_str(j, o, "class", status_class(st));
+    jb_str(j, o, "symbol", status_symbol(st));
+    if (st == REPORT_OK)
+        jb_str(j, o, "chip", "ok");
+    else
+        jb_strf(j, o, "chip", "%s %s", status_symbol(st),
+                report_status_name(st));
 }
 
 static void friction_fields(struct jb *j, cJSON *o, const struct page *p,
@@ -366,7 +385,9 @@ static void friction_fields(struct jb *j, cJSON *o, const struct page *p,
     fmt_money(t, sizeof(t), f->arr);
     jb_str(j, fo, "arr_text", t);
     jb_num(j, fo, "affected", f->affected);
-    jb_str(j, fo, "class", friction_class(f, s));
+    jb_strf(j, fo, "affected_text", "%d account%s", f->affected,
+            f->affected == 1 ? "" : "s");
+    status_fields(j, fo, friction_status(f, s));
     jb_opt(j, fo, "before", p->has_before,
            sig_round(p->fr_before[s].share, 4));
     put_trend(j, fo, U_SHARE, s == REPORT_EXPANSION ? 1 : -1, p->has_before,
