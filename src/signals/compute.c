@@ -711,6 +711,11 @@ static enum csmap_rc find_account(struct sig_run *r, const char *account_id,
     return rc;
 }
 
+#define ACCOUNT_COLUMNS                                                        \
+    "SELECT id, account_id, name, segment, plan, seats, arr, owner, "          \
+    "signup_date FROM account "
+
+/* One account is read by its row id, so no other account row is read. */
 static enum csmap_rc select_accounts(struct sig_run *r, const char *account_id,
                                      sqlite3_stmt **q)
 {
@@ -719,11 +724,14 @@ static enum csmap_rc select_accounts(struct sig_run *r, const char *account_id,
 
     if (account_id && (rc = find_account(r, account_id, &rowid)))
         return rc;
-    if ((rc = prepare(r, q,
-                      "SELECT id, account_id, name, segment, plan, seats, "
-                      "arr, owner, signup_date FROM account "
-                      "WHERE signup_date <= ?1 AND (?2 IS NULL OR id = ?2) "
-                      "ORDER BY account_id")))
+    if (account_id)
+        rc = prepare(r, q,
+                     ACCOUNT_COLUMNS "WHERE id = ?2 AND signup_date <= ?1");
+    else
+        rc = prepare(r, q,
+                     ACCOUNT_COLUMNS
+                     "WHERE signup_date <= ?1 ORDER BY account_id");
+    if (rc)
         return rc;
     sqlite3_bind_int64(*q, 1, r->as_of);
     if (account_id)
