@@ -102,7 +102,8 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@[ "$(Q)" ] && echo "  TEST    $@" || true
 	$(Q)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) \
-		-Wno-missing-prototypes -o $@ $< $(LIB_OBJ) $(LDFLAGS) \
+		-Wno-missing-prototypes -Wno-null-dereference -o $@ $< $(LIB_OBJ) \
+		$(LDFLAGS) \
 		$(LDLIBS_ALL) $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(MOCK_BIN): tests/mock/mockllm.c
