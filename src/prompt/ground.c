@@ -80,13 +80,29 @@ static size_t skip_word(const char *t, size_t n, size_t i)
 }
 
 /* A day of month of one or two digits at t[i]; its end or 0. */
+/* Past an ordinal suffix ("30th", "1st") at t[j], or j. */
+static size_t skip_ordinal(const char *t, size_t n, size_t j)
+{
+    static const char *const suffixes[] = {"st", "nd", "rd", "th"};
+
+    if (j + 2 > n || (j + 2 < n && is_alpha(t[j + 2])))
+        return j;
+    for (size_t k = 0; k < 4; k++)
+        if (strncasecmp(t + j, suffixes[k], 2) == 0)
+            return j + 2;
+    return j;
+}
+
 static size_t read_mday(const char *t, size_t n, size_t i, int *mday)
 {
     size_t j = i;
 
     while (j < n && is_digit(t[j]) && j - i < 3)
         j++;
-    if (j == i || j - i > 2 || (j < n && (is_digit(t[j]) || is_alpha(t[j]))))
+    if (j == i || j - i > 2)
+        return 0;
+    j = skip_ordinal(t, n, j);
+    if (j < n && (is_digit(t[j]) || is_alpha(t[j])))
         return 0;
     *mday = atoi(t + i);
     return *mday >= 1 && *mday <= 31 ? j : 0;
@@ -155,8 +171,10 @@ static size_t read_day_first(const char *t, size_t n, size_t i, size_t e,
     int mday = 0, month, year = 0;
     size_t w, y;
 
-    if (e - i > 2 || e + 1 >= n || t[e] != ' ' ||
-        !isupper((unsigned char)t[e + 1]))
+    if (e - i > 2)
+        return 0;
+    e = skip_ordinal(t, n, e);
+    if (e + 1 >= n || t[e] != ' ' || !isupper((unsigned char)t[e + 1]))
         return 0;
     w = skip_word(t, n, e + 1);
     if ((month = month_of(t + e + 1, w - e - 1)) == 0)

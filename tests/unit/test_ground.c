@@ -92,6 +92,9 @@ static void test_dates_in_several_forms(void **state)
     expect_ungrounded("Renews 2026-11-30 (Nov 30, 30 November 2026, "
                       "November 30, 2026) in 60 days; not Dec 1.",
                       NULL, "Dec 1", 6);
+    expect_ungrounded("Call before Nov 30th, the 30th of November? No: "
+                      "by 30th Nov 2026, not Dec 2nd.",
+                      NULL, "Dec 2nd", 3);
 }
 
 static void test_clearly_ungrounded_number_is_flagged(void **state)
