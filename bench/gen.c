@@ -2748,9 +2748,11 @@ static const char usage_text[] =
     "  json     the same as zendesk\n"
     "\n"
     "Tickets go to tickets.json with zendesk, else tickets.csv with csv,\n"
-    "else tickets.jsonl with jsonl.  --events counts each event once, so\n"
-    "'--formats csv,jsonl --events 2000000' writes 2,000,000 lines to each\n"
-    "of events.csv and events.jsonl.\n";
+    "else tickets.jsonl with jsonl (segment alone writes no tickets).\n"
+    "--events counts each event once, so '--formats csv,jsonl --events\n"
+    "2000000' writes 2,000,000 lines to each of events.csv and events.jsonl.\n"
+    "A budget below the few events that carry the stories (first source,\n"
+    "first report, ...) still writes those.\n";
 
 static int usage_error(const char *fmt_subject, const char *value)
 {
