@@ -40,3 +40,12 @@ prompts export
 --- exit 2
 --- stderr ~
 ^csmap: error: prompts: export needs a folder
+--- sh
+mkdir -p ws/prompts
+--- run
+-C ws prompts export prompts
+--- run
+-C ws prompts ls
+--- stdout ~
+^health-brief +1 +health +account +markdown +workspace$
+^usage-anomaly +1 +usage +account +markdown +workspace$
