@@ -24,10 +24,15 @@ enum stmt_id {
     S_TK_EXISTS, S_TK_UPSERT,
     S_CT_EXISTS, S_CT_UPSERT,
     S_FB_INSERT,
-    S_NAME_INSERT, S_USER_INSERT, S_SEEN_KEY, S_SEEN_FULL, S_SEEN_GET,
-    S_SEEN_SET, S_DAY_ADD, S_DAY_SUB, S_DAY_DEL,
+    S_NAME_INSERT, S_USER_INSERT, S_SEEN_SET, S_DAY_ADD, S_DAY_SUB,
+    S_DAY_DEL,
+    S_SEEN_FIND, S_SEEN_MANY, S_DAY_MANY, /* GROUP rows each, built */
     S_COUNT,
 };
+
+/* Events and cells are written GROUP at a time, one statement for each
+ * group, which saves SQLite's per-statement work. */
+#define GROUP 64
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_ACC_UPSERT] =
@@ -74,12 +79,6 @@ static const char *const stmt_sql[S_COUNT] = {
         " text, contact_email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_NAME_INSERT] = "INSERT INTO event_name(name) VALUES (?1)",
     [S_USER_INSERT] = "INSERT INTO app_user(account, user_id) VALUES (?1, ?2)",
-    [S_SEEN_KEY] = "INSERT OR IGNORE INTO event_seen(key) VALUES (?1)",
-    [S_SEEN_FULL] =
-        "INSERT OR IGNORE INTO event_seen(key, account, day, event, user)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_SEEN_GET] =
-        "SELECT account, day, event, user FROM event_seen WHERE key = ?1",
     [S_SEEN_SET] =
         "UPDATE event_seen SET account = ?2, day = ?3, event = ?4,"
         " user = ?5 WHERE key = ?1",
@@ -126,6 +125,8 @@ struct loader {
     struct cell_delta *deltas;
     size_t n_deltas;
     struct sort_item *order, *order_tmp; /* 2 * EVENT_BATCH each */
+    struct cell_delta cells[GROUP]; /* growing cells waiting for a write */
+    size_t n_cells;
     struct buf key; /* scratch for user keys */
 };
 
@@ -134,12 +135,55 @@ static enum csmap_rc db_error(struct loader *ld, const char *what)
     return store_error(ld->st, what);
 }
 
-static enum csmap_rc prepare(struct loader *ld, enum stmt_id id)
+static enum csmap_rc prepare_sql(struct loader *ld, enum stmt_id id,
+                                 const char *sql)
 {
-    if (sqlite3_prepare_v3(ld->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+    if (sqlite3_prepare_v3(ld->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                            &ld->stmt[id], NULL) != SQLITE_OK)
         return db_error(ld, "cannot prepare a statement");
     return CS_OK;
+}
+
+/* Write head, then GROUP copies of row separated by commas, then tail. */
+static enum csmap_rc group_sql(struct buf *b, const char *head,
+                               const char *row, const char *tail)
+{
+    enum csmap_rc rc;
+
+    buf_reset(b);
+    if ((rc = buf_adds(b, head)))
+        return rc;
+    for (int k = 0; k < GROUP; k++)
+        if ((k && (rc = buf_addc(b, ','))) || (rc = buf_adds(b, row)))
+            return rc;
+    return buf_adds(b, tail);
+}
+
+static enum csmap_rc prepare_groups(struct loader *ld)
+{
+    struct buf b = BUF_INIT;
+    enum csmap_rc rc;
+
+    if ((rc = group_sql(&b, "SELECT key, account, day, event, user FROM"
+                            " event_seen WHERE key IN (",
+                        "?", ")")) ||
+        (rc = prepare_sql(ld, S_SEEN_FIND, buf_str(&b))) ||
+        (rc = group_sql(&b, "INSERT OR IGNORE INTO event_seen(key, account,"
+                            " day, event, user) VALUES ",
+                        "(?,?,?,?,?)", "")) ||
+        (rc = prepare_sql(ld, S_SEEN_MANY, buf_str(&b))) ||
+        (rc = group_sql(&b, "INSERT INTO event_day(account, day, event,"
+                            " user, n) VALUES ",
+                        "(?,?,?,?,?)",
+                        " ON CONFLICT(account, day, event, user) DO UPDATE"
+                        " SET n = n + excluded.n")) ||
+        (rc = prepare_sql(ld, S_DAY_MANY, buf_str(&b))))
+        goto out;
+out:
+    if (rc == CS_NOMEM || rc == CS_TOOBIG)
+        log_error("out of memory");
+    buf_release(&b);
+    return rc;
 }
 
 /* Fill map from a query whose rows are (text key, integer value), or for
@@ -225,10 +269,11 @@ enum csmap_rc loader_open(struct store *st, enum ingest_kind kind,
     strmap_init(&ld->ext);
     strmap_init(&ld->names);
     strmap_init(&ld->users);
-    for (int i = 0; i < S_COUNT; i++)
-        if ((rc = prepare(ld, (enum stmt_id)i)))
+    for (int i = 0; i < S_SEEN_FIND; i++)
+        if ((rc = prepare_sql(ld, (enum stmt_id)i, stmt_sql[i])))
             goto out;
-    if ((rc = load_maps(ld)))
+    if ((kind == INGEST_EVENTS && (rc = prepare_groups(ld))) ||
+        (rc = load_maps(ld)))
         goto out;
     *out = ld;
     return CS_OK;
@@ -595,30 +640,68 @@ static void bind_cell(sqlite3_stmt *s, const struct cell_delta *d)
         sqlite3_bind_int(s, 5, d->delta);
 }
 
-/* A message-keyed event seen before: move its count when its cell moved. */
-static enum csmap_rc move_event(struct loader *ld,
-                                const struct pending_event *e)
-{
-    sqlite3_stmt *get = ld->stmt[S_SEEN_GET], *set = ld->stmt[S_SEEN_SET];
-    int64_t account, event, user;
+/* What event_seen holds for a key of the batch. */
+struct seen_old {
+    bool found;
+    bool known; /* the cell is kept (message-keyed events) */
     int32_t day;
-    bool known;
+    int64_t account, event, user;
+};
+
+/* The index of key in the group's sorted keys, or n. */
+static size_t find_key(const struct sort_item *g, size_t n, uint64_t key)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && g[lo].key == key ? lo : n;
+}
+
+/* Look the group's keys up in event_seen with one statement. */
+static enum csmap_rc find_group(struct loader *ld, const struct sort_item *g,
+                                size_t n, struct seen_old *old)
+{
+    sqlite3_stmt *s = ld->stmt[S_SEEN_FIND];
     int step;
 
-    sqlite3_bind_int64(get, 1, (int64_t)e->key);
-    step = sqlite3_step(get);
-    known = step == SQLITE_ROW && sqlite3_column_type(get, 0) != SQLITE_NULL;
-    account = sqlite3_column_int64(get, 0);
-    day = sqlite3_column_int(get, 1);
-    event = sqlite3_column_int64(get, 2);
-    user = sqlite3_column_int64(get, 3);
-    sqlite3_reset(get);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    memset(old, 0, n * sizeof(*old));
+    for (size_t k = 0; k < GROUP; k++)
+        sqlite3_bind_int64(s, (int)k + 1, (int64_t)g[k < n ? k : 0].key);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        size_t at = find_key(g, n, (uint64_t)sqlite3_column_int64(s, 0));
+        if (at == n)
+            continue;
+        old[at].found = true;
+        old[at].known = sqlite3_column_type(s, 1) != SQLITE_NULL;
+        old[at].account = sqlite3_column_int64(s, 1);
+        old[at].day = sqlite3_column_int(s, 2);
+        old[at].event = sqlite3_column_int64(s, 3);
+        old[at].user = sqlite3_column_int64(s, 4);
+    }
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
         return db_error(ld, "cannot read the store");
-    if (!known || (account == e->account && day == e->day &&
-                   event == e->event && user == e->user))
+    return CS_OK;
+}
+
+/* A message-keyed event seen before: move its count when its cell moved. */
+static enum csmap_rc move_event(struct loader *ld,
+                                const struct pending_event *e,
+                                const struct seen_old *old)
+{
+    sqlite3_stmt *set = ld->stmt[S_SEEN_SET];
+
+    if (!e->by_message || !old->known ||
+        (old->account == e->account && old->day == e->day &&
+         old->event == e->event && old->user == e->user))
         return CS_OK;
-    add_delta(ld, account, day, event, user, -1);
+    add_delta(ld, old->account, old->day, old->event, old->user, -1);
     add_delta(ld, e->account, e->day, e->event, e->user, 1);
     sqlite3_bind_int64(set, 1, (int64_t)e->key);
     sqlite3_bind_int64(set, 2, e->account);
@@ -628,30 +711,61 @@ static enum csmap_rc move_event(struct loader *ld,
     return run(ld, set);
 }
 
-/* Record the last event of a run of equal keys in event_seen. */
-static enum csmap_rc seen_event(struct loader *ld,
-                                const struct pending_event *e, size_t run_len)
+/* Insert new events with one statement; unused rows repeat the first,
+ * which the insert then ignores. */
+static enum csmap_rc insert_group(struct loader *ld,
+                                  const struct pending_event *const *fresh,
+                                  size_t n)
 {
-    sqlite3_stmt *s = ld->stmt[e->by_message ? S_SEEN_FULL : S_SEEN_KEY];
+    sqlite3_stmt *s = ld->stmt[S_SEEN_MANY];
+
+    for (size_t k = 0; k < GROUP; k++) {
+        const struct pending_event *e = fresh[k < n ? k : 0];
+        int at = 5 * (int)k;
+        sqlite3_bind_int64(s, at + 1, (int64_t)e->key);
+        if (e->by_message) {
+            sqlite3_bind_int64(s, at + 2, e->account);
+            sqlite3_bind_int(s, at + 3, e->day);
+            sqlite3_bind_int64(s, at + 4, e->event);
+            sqlite3_bind_int64(s, at + 5, e->user);
+        } else {
+            for (int c = 2; c <= 5; c++)
+                sqlite3_bind_null(s, at + c);
+        }
+    }
+    return run(ld, s);
+}
+
+/*
+ * Record a group of distinct keys (g[k].idx the last event with the key,
+ * g[k].aux how many the batch had): new ones are inserted and counted as
+ * loaded, known ones as replaced, and moved when their cell changed.
+ */
+static enum csmap_rc seen_group(struct loader *ld, const struct sort_item *g,
+                                size_t n)
+{
+    struct seen_old old[GROUP];
+    const struct pending_event *fresh[GROUP];
+    size_t n_fresh = 0;
     enum csmap_rc rc;
 
-    sqlite3_bind_int64(s, 1, (int64_t)e->key);
-    if (e->by_message) {
-        sqlite3_bind_int64(s, 2, e->account);
-        sqlite3_bind_int(s, 3, e->day);
-        sqlite3_bind_int64(s, 4, e->event);
-        sqlite3_bind_int64(s, 5, e->user);
-    }
-    if ((rc = run(ld, s)))
+    if ((rc = find_group(ld, g, n, old)))
         return rc;
-    ld->stats->replaced += run_len - 1;
-    if (sqlite3_changes(ld->db) > 0) {
+    for (size_t k = 0; k < n; k++) {
+        const struct pending_event *e = &ld->batch[g[k].idx];
+        size_t run_len = (size_t)g[k].aux;
+        if (old[k].found) {
+            ld->stats->replaced += run_len;
+            if ((rc = move_event(ld, e, &old[k])))
+                return rc;
+            continue;
+        }
         ld->stats->loaded++;
+        ld->stats->replaced += run_len - 1;
         add_delta(ld, e->account, e->day, e->event, e->user, 1);
-        return CS_OK;
+        fresh[n_fresh++] = e;
     }
-    ld->stats->replaced++;
-    return e->by_message ? move_event(ld, e) : CS_OK;
+    return n_fresh ? insert_group(ld, fresh, n_fresh) : CS_OK;
 }
 
 static unsigned bits_for(uint64_t v)
@@ -739,6 +853,34 @@ static enum csmap_rc apply_delta(struct loader *ld, const struct cell_delta *d)
     return run(ld, ld->stmt[S_DAY_DEL]);
 }
 
+/* Write the cells waiting in ld->cells with one statement; unused rows
+ * repeat the first with n = 0, which adds nothing. */
+static enum csmap_rc flush_cells(struct loader *ld)
+{
+    sqlite3_stmt *s = ld->stmt[S_DAY_MANY];
+
+    if (!ld->n_cells)
+        return CS_OK;
+    for (size_t k = 0; k < GROUP; k++) {
+        const struct cell_delta *d = &ld->cells[k < ld->n_cells ? k : 0];
+        int at = 5 * (int)k;
+        sqlite3_bind_int64(s, at + 1, d->account);
+        sqlite3_bind_int(s, at + 2, d->day);
+        sqlite3_bind_int64(s, at + 3, d->event);
+        sqlite3_bind_int64(s, at + 4, d->user);
+        sqlite3_bind_int(s, at + 5, k < ld->n_cells ? d->delta : 0);
+    }
+    ld->n_cells = 0;
+    return run(ld, s);
+}
+
+/* Queue a cell whose count grows. */
+static enum csmap_rc add_cell(struct loader *ld, const struct cell_delta *d)
+{
+    ld->cells[ld->n_cells++] = *d;
+    return ld->n_cells == GROUP ? flush_cells(ld) : CS_OK;
+}
+
 /* Apply the deltas sorted in place, merging equal cells. */
 static enum csmap_rc apply_sorted(struct loader *ld)
 {
@@ -783,34 +925,50 @@ static enum csmap_rc apply_deltas(struct loader *ld)
         while (i < ld->n_deltas && o[i].key == key)
             d.delta += o[i++].aux;
         unpack(&pk, key, &d);
-        if ((rc = apply_delta(ld, &d)))
+        if ((rc = d.delta > 0 ? add_cell(ld, &d) : apply_delta(ld, &d)))
             return rc;
     }
     ld->n_deltas = 0;
-    return CS_OK;
+    return flush_cells(ld);
+}
+
+/* Keep one entry per key in ld->order, for the last event with it, with
+ * the number of events that had the key in aux; returns their count. */
+static size_t unique_keys(struct loader *ld)
+{
+    struct sort_item *o = ld->order;
+    size_t n = 0, i = 0;
+
+    while (i < ld->n_batch) {
+        size_t j = i + 1;
+        while (j < ld->n_batch && o[j].key == o[i].key)
+            j++;
+        o[n] = o[j - 1];
+        o[n++].aux = (int32_t)(j - i);
+        i = j;
+    }
+    return n;
 }
 
 static enum csmap_rc flush_events(struct loader *ld)
 {
     struct sort_item *o = ld->order;
     enum csmap_rc rc;
-    size_t i = 0;
+    size_t n;
 
     for (size_t k = 0; k < ld->n_batch; k++) {
         o[k].key = ld->batch[k].key;
         o[k].idx = (uint32_t)k;
     }
     ingest_radix_sort(o, ld->order_tmp, ld->n_batch);
+    n = unique_keys(ld);
     ld->n_deltas = 0;
-    while (i < ld->n_batch) {
-        size_t j = i + 1;
-        if (i + 16 < ld->n_batch)
-            __builtin_prefetch(&ld->batch[o[i + 16].idx]);
-        while (j < ld->n_batch && o[j].key == o[i].key)
-            j++;
-        if ((rc = seen_event(ld, &ld->batch[o[j - 1].idx], j - i)))
+    for (size_t i = 0; i < n; i += GROUP) {
+        size_t len = n - i < GROUP ? n - i : GROUP;
+        for (size_t k = i + GROUP; k < i + 2 * GROUP && k < n; k++)
+            __builtin_prefetch(&ld->batch[o[k].idx]);
+        if ((rc = seen_group(ld, o + i, len)))
             return rc;
-        i = j;
     }
     ld->n_batch = 0;
     return apply_deltas(ld);
