@@ -21,7 +21,10 @@ struct buf {
 };
 
 #define BUF_MAX_DEFAULT ((size_t)64 << 20)
-#define BUF_INIT { NULL, 0, 0, BUF_MAX_DEFAULT }
+#define BUF_INIT                                                               \
+    {                                                                          \
+        NULL, 0, 0, BUF_MAX_DEFAULT                                            \
+    }
 
 void buf_init(struct buf *b, size_t max);
 enum csmap_rc buf_add(struct buf *b, const void *p, size_t n);

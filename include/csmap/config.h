@@ -79,7 +79,7 @@ struct config {
     } expansion;
 
     struct {
-        char *provider;    /* openai, anthropic, fixture */
+        char *provider; /* openai, anthropic, fixture */
         char *base_url;
         char *model;
         char *api_key_env; /* name of the environment variable */

@@ -5,7 +5,8 @@
 #include <stddef.h>
 
 struct embedded_file {
-    const char *path; /* as in the source tree: "prompts/health-brief.mustache" */
+    const char
+        *path; /* as in the source tree: "prompts/health-brief.mustache" */
     const char *data;
     size_t len;
 };

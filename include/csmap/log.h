@@ -20,8 +20,7 @@ enum log_level log_get_level(void);
  * "csmap: ..." (notes and info) and "csmap: debug: ...", with a newline
  * added.  Errors are always printed; warnings and notes are dropped by -q.
  */
-void log_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -40,8 +40,8 @@ struct sig_set;
 
 struct schedule_item {
     const char *artifact;
-    const char *subject; /* account_id or segment name */
-    bool segment;        /* subject is a segment */
+    const char *subject;               /* account_id or segment name */
+    bool segment;                      /* subject is a segment */
     const struct sig_account *account; /* NULL for a segment */
     const struct sig_segment *seg;     /* NULL for an account */
 };

@@ -54,7 +54,7 @@ const char *store_path(const struct store *st);
 /* Run SQL with no result rows; reports errors with the SQLite message. */
 enum csmap_rc store_exec(struct store *st, const char *sql);
 
-enum csmap_rc store_begin(struct store *st);  /* BEGIN IMMEDIATE */
+enum csmap_rc store_begin(struct store *st); /* BEGIN IMMEDIATE */
 enum csmap_rc store_commit(struct store *st);
 void store_rollback(struct store *st);
 

@@ -155,15 +155,15 @@ static void check_redaction(struct report *r, const struct config *cfg)
                  local ? " (provider is on this machine)"
                  : on  ? ""
                        : ": personal data goes to a hosted provider");
-    line(r, !on && !local && strcmp(cfg->llm.provider, "fixture") != 0
-                ? "warn"
-                : "ok",
+    line(r,
+         !on && !local && strcmp(cfg->llm.provider, "fixture") != 0 ? "warn"
+                                                                    : "ok",
          "redaction", detail);
 }
 
 int cmd_doctor(struct cli *cli, int argc, char **argv)
 {
-    struct report r = { 0, 0 };
+    struct report r = {0, 0};
     struct config *cfg = NULL;
     char detail[512];
 
@@ -175,8 +175,8 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
                  config_ready_for_signals(cfg)
                      ? ""
                      : ", but lacks what signals need (see above)");
-        line(&r, config_ready_for_signals(cfg) ? "ok" : "fail",
-             "configuration", detail);
+        line(&r, config_ready_for_signals(cfg) ? "ok" : "fail", "configuration",
+             detail);
     } else {
         snprintf(detail, sizeof(detail), "'%s' is missing or invalid",
                  cli->config_path);

@@ -35,22 +35,21 @@ static enum csmap_rc parse_jobs(const char *s, int *jobs)
     return CS_OK;
 }
 
-static enum csmap_rc parse_args(int argc, char **argv,
-                                struct generate_args *a)
+static enum csmap_rc parse_args(int argc, char **argv, struct generate_args *a)
 {
     static const struct option opts[] = {
-        { "account", required_argument, NULL, 'a' },
-        { "segment", required_argument, NULL, 's' },
-        { "all", no_argument, NULL, 'A' },
-        { "as-of", required_argument, NULL, 'd' },
-        { "provider", required_argument, NULL, 'p' },
-        { "model", required_argument, NULL, 'm' },
-        { "jobs", required_argument, NULL, 'j' },
-        { "dry-run", no_argument, NULL, 'n' },
-        { "refresh", no_argument, NULL, 'r' },
-        { "record", required_argument, NULL, 'R' },
-        { "output", required_argument, NULL, 'o' },
-        { NULL, 0, NULL, 0 },
+        {"account", required_argument, NULL, 'a'},
+        {"segment", required_argument, NULL, 's'},
+        {"all", no_argument, NULL, 'A'},
+        {"as-of", required_argument, NULL, 'd'},
+        {"provider", required_argument, NULL, 'p'},
+        {"model", required_argument, NULL, 'm'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"refresh", no_argument, NULL, 'r'},
+        {"record", required_argument, NULL, 'R'},
+        {"output", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
     };
     enum csmap_rc rc = CS_OK;
     int c;
@@ -62,20 +61,44 @@ static enum csmap_rc parse_args(int argc, char **argv,
     a->gen.out_dir = "out";
     while ((c = getopt_long(argc, argv, "o:j:", opts, NULL)) != -1 && !rc) {
         switch (c) {
-        case 'a': a->account = optarg; break;
-        case 's': a->segment = optarg; break;
-        case 'A': a->all = true; break;
-        case 'd': rc = cli_parse_as_of(optarg, &a->as_of); break;
-        case 'p': a->gen.llm.provider = optarg; break;
-        case 'm': a->gen.llm.model = optarg; break;
-        case 'j': rc = parse_jobs(optarg, &a->gen.llm.jobs); break;
-        case 'n': a->gen.dry_run = true; break;
-        case 'r': a->gen.refresh = true; break;
-        case 'R': a->gen.llm.record_dir = optarg; break;
-        case 'o': a->gen.out_dir = optarg; break;
+        case 'a':
+            a->account = optarg;
+            break;
+        case 's':
+            a->segment = optarg;
+            break;
+        case 'A':
+            a->all = true;
+            break;
+        case 'd':
+            rc = cli_parse_as_of(optarg, &a->as_of);
+            break;
+        case 'p':
+            a->gen.llm.provider = optarg;
+            break;
+        case 'm':
+            a->gen.llm.model = optarg;
+            break;
+        case 'j':
+            rc = parse_jobs(optarg, &a->gen.llm.jobs);
+            break;
+        case 'n':
+            a->gen.dry_run = true;
+            break;
+        case 'r':
+            a->gen.refresh = true;
+            break;
+        case 'R':
+            a->gen.llm.record_dir = optarg;
+            break;
+        case 'o':
+            a->gen.out_dir = optarg;
+            break;
         default:
-            return cli_usage_error("generate", "unknown or incomplete option "
-                                               "'%s'", argv[optind - 1]);
+            return cli_usage_error("generate",
+                                   "unknown or incomplete option "
+                                   "'%s'",
+                                   argv[optind - 1]);
         }
     }
     if (rc)
@@ -130,8 +153,9 @@ static enum csmap_rc run(struct cli *cli, struct generate_args *a)
         (rc = prompt_lib_get(lib, a->artifact, &p)))
         goto out;
     if (p->hdr.scope == PROMPT_SCOPE_SEGMENT && a->account) {
-        rc = cli_usage_error("generate", "%s is written for a segment; use "
-                                         "--segment or --all",
+        rc = cli_usage_error("generate",
+                             "%s is written for a segment; use "
+                             "--segment or --all",
                              a->artifact);
         goto out;
     }
@@ -146,7 +170,7 @@ static enum csmap_rc run(struct cli *cli, struct generate_args *a)
         (rc = sig_alerts(st, set)))
         goto out;
     subjects = p->hdr.scope == PROMPT_SCOPE_SEGMENT ? set->n_segments
-                                                     : set->n_accounts;
+                                                    : set->n_accounts;
     if (subjects == 0) {
         log_error("no accounts as of the chosen date; load data with "
                   "'csmap ingest'");
@@ -156,8 +180,8 @@ static enum csmap_rc run(struct cli *cli, struct generate_args *a)
     a->gen.print = subjects == 1 && !a->gen.dry_run;
     a->gen.stream = a->gen.print && isatty(STDOUT_FILENO) &&
                     p->hdr.output == PROMPT_OUTPUT_MARKDOWN;
-    a->gen.progress = subjects > 1 && isatty(STDERR_FILENO) &&
-                      log_get_level() >= LOG_WARN;
+    a->gen.progress =
+        subjects > 1 && isatty(STDERR_FILENO) && log_get_level() >= LOG_WARN;
     if ((rc = gen_open(st, cfg, set, lib, &a->gen, &g)))
         goto out;
     rc = queue(g, p, set);

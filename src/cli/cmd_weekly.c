@@ -30,13 +30,13 @@ struct weekly_args {
 static enum csmap_rc parse_args(int argc, char **argv, struct weekly_args *a)
 {
     static const struct option opts[] = {
-        { "as-of", required_argument, NULL, 'd' },
-        { "output", required_argument, NULL, 'o' },
-        { "jobs", required_argument, NULL, 'j' },
-        { "provider", required_argument, NULL, 'p' },
-        { "model", required_argument, NULL, 'm' },
-        { "refresh", no_argument, NULL, 'r' },
-        { NULL, 0, NULL, 0 },
+        {"as-of", required_argument, NULL, 'd'},
+        {"output", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"provider", required_argument, NULL, 'p'},
+        {"model", required_argument, NULL, 'm'},
+        {"refresh", no_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
     };
     enum csmap_rc rc = CS_OK;
     char *end;
@@ -70,14 +70,15 @@ static enum csmap_rc parse_args(int argc, char **argv, struct weekly_args *a)
             a->gen.refresh = true;
             break;
         default:
-            return cli_usage_error("weekly", "unknown or incomplete option "
-                                             "'%s'",
+            return cli_usage_error("weekly",
+                                   "unknown or incomplete option "
+                                   "'%s'",
                                    argv[optind - 1]);
         }
     }
     if (!rc && optind != argc)
-        rc = cli_usage_error("weekly", "unexpected argument '%s'",
-                             argv[optind]);
+        rc =
+            cli_usage_error("weekly", "unexpected argument '%s'", argv[optind]);
     return rc;
 }
 
@@ -161,12 +162,12 @@ static enum csmap_rc write_maps(struct store *st, const struct weekly_args *a,
         enum report_format fmt;
         const char *name;
     } outputs[] = {
-        { REPORT_HTML, "map.html" },
-        { REPORT_MD, "map.md" },
-        { REPORT_JSON, "map.json" },
+        {REPORT_HTML, "map.html"},
+        {REPORT_MD, "map.md"},
+        {REPORT_JSON, "map.json"},
     };
-    struct report_artifact_list arts = { NULL, 0, 0 };
-    struct report_input in = { 0 };
+    struct report_artifact_list arts = {NULL, 0, 0};
+    struct report_input in = {0};
     char path[4096];
     enum csmap_rc rc;
 
@@ -187,10 +188,9 @@ static enum csmap_rc write_maps(struct store *st, const struct weekly_args *a,
 
 static enum csmap_rc generate_all(struct store *st, const struct config *cfg,
                                   const struct sig_set *set,
-                                  struct prompt_lib *lib,
-                                  struct weekly_args *a)
+                                  struct prompt_lib *lib, struct weekly_args *a)
 {
-    struct schedule plan = { NULL, 0 };
+    struct schedule plan = {NULL, 0};
     struct gen *g = NULL;
     struct buf index = BUF_INIT;
     const struct gen_result *res;

@@ -14,135 +14,135 @@ static const char usage_text[] =
     "[ARGS]\n";
 
 static const struct cli_command commands[] = {
-    { "alerts", "stuck, dormant, anomalies, renewals, sponsor changes",
-      "usage: csmap alerts [--as-of YYYY-MM-DD] [--account ID] [--segment S]\n"
-      "                    [--format table|json|csv]\n"
-      "\n"
-      "Raise this week's alerts: stuck onboarding, newly dormant accounts,\n"
-      "usage anomalies, repeat support topics, sponsors who left, risky\n"
-      "renewals inside the window and seat overage.  Each names the\n"
-      "account, the stage owner, the signal, and the artifact that helps,\n"
-      "and is 'continuing' when it also held seven days before, else 'new'.\n"
-      "\n"
-      "Exit status: 0 success, also with no alert; 1 unknown account or\n"
-      "segment, no account signed up by the as-of date (an empty store),\n"
-      "or a bad configuration; 2 bad usage or a bad date.\n",
-      cmd_alerts },
-    { "cache", "the artifact cache",
-      "usage: csmap cache ls [--artifact A] [--account ID | --segment S]\n"
-      "                      [--format table|json]\n"
-      "       csmap cache show KEY [--format table|json]\n"
-      "       csmap cache rm KEY...\n"
-      "       csmap cache prune --older-than DAYS\n"
-      "       csmap cache stats [--format table|json]\n"
-      "\n"
-      "List, show, remove and prune generated artifacts kept in the store.\n"
-      "KEY may be any unique prefix of at least 4 hex digits, as with git.\n"
-      "stats counts the entries, the hit rate of the last run, and tokens\n"
-      "and cost by artifact and by month.\n",
-      cmd_cache },
-    { "doctor", "check configuration, store and provider",
-      "usage: csmap doctor\n"
-      "\n"
-      "Check the configuration, the store, file permissions, redaction and\n"
-      "whether the LLM provider can be reached.\n",
-      cmd_doctor },
-    { "generate", "draft artifacts",
-      "usage: csmap generate ARTIFACT [--account ID | --segment S | --all]\n"
-      "                      [--as-of YYYY-MM-DD] [--provider P] [--model M]\n"
-      "                      [--jobs N] [--dry-run] [--refresh]\n"
-      "                      [--record DIR] [-o DIR]\n"
-      "\n"
-      "Render the ARTIFACT prompt for each subject, send it to the LLM\n"
-      "provider, check the answer and keep it in the cache.\n",
-      cmd_generate },
-    { "health", "scores, bands, drivers",
-      "usage: csmap health [--account ID] [--segment S] [--as-of D]\n"
-      "                    [--compare D2] [--format table|json|csv]\n"
-      "\n"
-      "Print each account's health ledger: every component, its weight,\n"
-      "its score and the points it costs, and the drivers that pull the\n"
-      "score down.  With --account and --compare, show how the score and\n"
-      "each component moved between D2 and the as-of date, and which\n"
-      "signals moved them (table or json).  docs/signals.md has the\n"
-      "formulas.\n"
-      "\n"
-      "Exit status: 0 success; 1 unknown account or segment, no account\n"
-      "signed up by the date (an empty store), or a bad configuration;\n"
-      "2 bad usage or a bad date.\n",
-      cmd_health },
-    { "ingest", "load data",
-      "usage: csmap ingest [--kind K] [--preset P] [--strict] FILE...\n"
-      "\n"
-      "Load accounts, contacts, events, tickets, feedback and contracts\n"
-      "from CSV, JSON Lines or JSON files into the store, creating it when\n"
-      "it is missing.  Re-ingesting a file changes nothing.\n"
-      "\n"
-      "  --kind K      accounts, contacts, events, tickets, feedback or\n"
-      "                contracts (default: detected from the header)\n"
-      "  --preset P    zendesk, segment, or a name under \"sources\" in\n"
-      "                csmap.json (default: detected)\n"
-      "  --strict      load nothing from a file that has a bad row\n"
-      "\n"
-      "Exit status 65 when any row was rejected.\n",
-      cmd_ingest },
-    { "init", "write a starting workspace",
-      "usage: csmap init [DIR]\n"
-      "\n"
-      "Write a commented csmap.json into DIR (default: the current\n"
-      "folder).  An existing csmap.json is never overwritten.\n",
-      cmd_init },
-    { "map", "the operating view",
-      "usage: csmap map [--segment S] [--as-of D] [--format md|html|json]\n"
-      "                 [-o FILE]\n"
-      "\n"
-      "Write the customer success intelligence map: the seven stages with\n"
-      "owners, signals, friction and artifacts, the accounts-by-stages\n"
-      "heat map, and the AI opportunity backlog.\n",
-      cmd_map },
-    { "prompts", "the prompt templates",
-      "usage: csmap prompts ls [--format table|json|csv]\n"
-      "       csmap prompts show NAME\n"
-      "       csmap prompts export [--force] DIR\n"
-      "\n"
-      "List, print or export the prompt templates (built in, or from the\n"
-      "workspace's prompts/ folder, which overrides them).  export writes\n"
-      "every built-in prompt and partial into the existing folder DIR and\n"
-      "overwrites files there only with --force.\n",
-      cmd_prompts },
-    { "signals", "per-account signals",
-      "usage: csmap signals [--account ID] [--segment S] [--as-of D]\n"
-      "                     [--format table|json|csv]\n"
-      "\n"
-      "Compute every signal of every stage as of a date (default: today,\n"
-      "UTC) for all accounts or the chosen ones.  --account takes an\n"
-      "account_id or an external id (zendesk:3601); --segment a value of\n"
-      "the configured segment field.  json prints one object per account\n"
-      "(DESIGN section 6) sorted by account_id; csv flattens them into\n"
-      "stage.field columns; the table shows key figures.\n"
-      "\n"
-      "Exit status: 0 success; 1 unknown account or segment, no account\n"
-      "signed up by the as-of date (an empty store), or a bad configuration;\n"
-      "2 bad usage or a bad --as-of date.\n",
-      cmd_signals },
-    { "template", "render a Mustache file with JSON data",
-      "usage: csmap template render [--partials DIR]\n"
-      "                             [--escape html|prompt|none] TPL [DATA]\n"
-      "\n"
-      "Render the Mustache template TPL with the JSON in DATA (default:\n"
-      "an empty object; '-' reads standard input) and print exactly the\n"
-      "rendered bytes.  Partial NAME is the file DIR/NAME.mustache (DIR\n"
-      "defaults to the template's folder).  --escape html (the default)\n"
-      "is the Mustache specification's; prompt makes inserted text safe\n"
-      "to put in a language-model prompt; none inserts it as it is.\n",
-      cmd_template },
-    { "weekly", "every scheduled artifact, then the map",
-      "usage: csmap weekly [--as-of D] [-o DIR] [--jobs N] [--provider P]\n"
-      "\n"
-      "The Monday job: compute signals, raise alerts, generate every\n"
-      "scheduled artifact that is not cached yet, and write the map and an\n"
-      "index of artifacts into DIR (default: out).\n",
-      cmd_weekly },
+    {"alerts", "stuck, dormant, anomalies, renewals, sponsor changes",
+     "usage: csmap alerts [--as-of YYYY-MM-DD] [--account ID] [--segment S]\n"
+     "                    [--format table|json|csv]\n"
+     "\n"
+     "Raise this week's alerts: stuck onboarding, newly dormant accounts,\n"
+     "usage anomalies, repeat support topics, sponsors who left, risky\n"
+     "renewals inside the window and seat overage.  Each names the\n"
+     "account, the stage owner, the signal, and the artifact that helps,\n"
+     "and is 'continuing' when it also held seven days before, else 'new'.\n"
+     "\n"
+     "Exit status: 0 success, also with no alert; 1 unknown account or\n"
+     "segment, no account signed up by the as-of date (an empty store),\n"
+     "or a bad configuration; 2 bad usage or a bad date.\n",
+     cmd_alerts},
+    {"cache", "the artifact cache",
+     "usage: csmap cache ls [--artifact A] [--account ID | --segment S]\n"
+     "                      [--format table|json]\n"
+     "       csmap cache show KEY [--format table|json]\n"
+     "       csmap cache rm KEY...\n"
+     "       csmap cache prune --older-than DAYS\n"
+     "       csmap cache stats [--format table|json]\n"
+     "\n"
+     "List, show, remove and prune generated artifacts kept in the store.\n"
+     "KEY may be any unique prefix of at least 4 hex digits, as with git.\n"
+     "stats counts the entries, the hit rate of the last run, and tokens\n"
+     "and cost by artifact and by month.\n",
+     cmd_cache},
+    {"doctor", "check configuration, store and provider",
+     "usage: csmap doctor\n"
+     "\n"
+     "Check the configuration, the store, file permissions, redaction and\n"
+     "whether the LLM provider can be reached.\n",
+     cmd_doctor},
+    {"generate", "draft artifacts",
+     "usage: csmap generate ARTIFACT [--account ID | --segment S | --all]\n"
+     "                      [--as-of YYYY-MM-DD] [--provider P] [--model M]\n"
+     "                      [--jobs N] [--dry-run] [--refresh]\n"
+     "                      [--record DIR] [-o DIR]\n"
+     "\n"
+     "Render the ARTIFACT prompt for each subject, send it to the LLM\n"
+     "provider, check the answer and keep it in the cache.\n",
+     cmd_generate},
+    {"health", "scores, bands, drivers",
+     "usage: csmap health [--account ID] [--segment S] [--as-of D]\n"
+     "                    [--compare D2] [--format table|json|csv]\n"
+     "\n"
+     "Print each account's health ledger: every component, its weight,\n"
+     "its score and the points it costs, and the drivers that pull the\n"
+     "score down.  With --account and --compare, show how the score and\n"
+     "each component moved between D2 and the as-of date, and which\n"
+     "signals moved them (table or json).  docs/signals.md has the\n"
+     "formulas.\n"
+     "\n"
+     "Exit status: 0 success; 1 unknown account or segment, no account\n"
+     "signed up by the date (an empty store), or a bad configuration;\n"
+     "2 bad usage or a bad date.\n",
+     cmd_health},
+    {"ingest", "load data",
+     "usage: csmap ingest [--kind K] [--preset P] [--strict] FILE...\n"
+     "\n"
+     "Load accounts, contacts, events, tickets, feedback and contracts\n"
+     "from CSV, JSON Lines or JSON files into the store, creating it when\n"
+     "it is missing.  Re-ingesting a file changes nothing.\n"
+     "\n"
+     "  --kind K      accounts, contacts, events, tickets, feedback or\n"
+     "                contracts (default: detected from the header)\n"
+     "  --preset P    zendesk, segment, or a name under \"sources\" in\n"
+     "                csmap.json (default: detected)\n"
+     "  --strict      load nothing from a file that has a bad row\n"
+     "\n"
+     "Exit status 65 when any row was rejected.\n",
+     cmd_ingest},
+    {"init", "write a starting workspace",
+     "usage: csmap init [DIR]\n"
+     "\n"
+     "Write a commented csmap.json into DIR (default: the current\n"
+     "folder).  An existing csmap.json is never overwritten.\n",
+     cmd_init},
+    {"map", "the operating view",
+     "usage: csmap map [--segment S] [--as-of D] [--format md|html|json]\n"
+     "                 [-o FILE]\n"
+     "\n"
+     "Write the customer success intelligence map: the seven stages with\n"
+     "owners, signals, friction and artifacts, the accounts-by-stages\n"
+     "heat map, and the AI opportunity backlog.\n",
+     cmd_map},
+    {"prompts", "the prompt templates",
+     "usage: csmap prompts ls [--format table|json|csv]\n"
+     "       csmap prompts show NAME\n"
+     "       csmap prompts export [--force] DIR\n"
+     "\n"
+     "List, print or export the prompt templates (built in, or from the\n"
+     "workspace's prompts/ folder, which overrides them).  export writes\n"
+     "every built-in prompt and partial into the existing folder DIR and\n"
+     "overwrites files there only with --force.\n",
+     cmd_prompts},
+    {"signals", "per-account signals",
+     "usage: csmap signals [--account ID] [--segment S] [--as-of D]\n"
+     "                     [--format table|json|csv]\n"
+     "\n"
+     "Compute every signal of every stage as of a date (default: today,\n"
+     "UTC) for all accounts or the chosen ones.  --account takes an\n"
+     "account_id or an external id (zendesk:3601); --segment a value of\n"
+     "the configured segment field.  json prints one object per account\n"
+     "(DESIGN section 6) sorted by account_id; csv flattens them into\n"
+     "stage.field columns; the table shows key figures.\n"
+     "\n"
+     "Exit status: 0 success; 1 unknown account or segment, no account\n"
+     "signed up by the as-of date (an empty store), or a bad configuration;\n"
+     "2 bad usage or a bad --as-of date.\n",
+     cmd_signals},
+    {"template", "render a Mustache file with JSON data",
+     "usage: csmap template render [--partials DIR]\n"
+     "                             [--escape html|prompt|none] TPL [DATA]\n"
+     "\n"
+     "Render the Mustache template TPL with the JSON in DATA (default:\n"
+     "an empty object; '-' reads standard input) and print exactly the\n"
+     "rendered bytes.  Partial NAME is the file DIR/NAME.mustache (DIR\n"
+     "defaults to the template's folder).  --escape html (the default)\n"
+     "is the Mustache specification's; prompt makes inserted text safe\n"
+     "to put in a language-model prompt; none inserts it as it is.\n",
+     cmd_template},
+    {"weekly", "every scheduled artifact, then the map",
+     "usage: csmap weekly [--as-of D] [-o DIR] [--jobs N] [--provider P]\n"
+     "\n"
+     "The Monday job: compute signals, raise alerts, generate every\n"
+     "scheduled artifact that is not cached yet, and write the map and an\n"
+     "index of artifacts into DIR (default: out).\n",
+     cmd_weekly},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -188,8 +188,7 @@ static int wants_help(int argc, char **argv)
 }
 
 /* Take the value of an option given as "--opt VALUE" or "--opt=VALUE". */
-static const char *option_value(int argc, char **argv, int *i,
-                                const char *name)
+static const char *option_value(int argc, char **argv, int *i, const char *name)
 {
     size_t n = strlen(name);
 
@@ -273,8 +272,7 @@ static int finish_stdout(int status)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (errno != EPIPE)
-            log_error("cannot write to standard output: %s",
-                      strerror(errno));
+            log_error("cannot write to standard output: %s", strerror(errno));
         return status ? status : EXIT_FAILURE_;
     }
     return status;
@@ -282,7 +280,7 @@ static int finish_stdout(int status)
 
 int main(int argc, char **argv)
 {
-    struct cli cli = { "csmap.db", "csmap.json", false, 0 };
+    struct cli cli = {"csmap.db", "csmap.json", false, 0};
     const struct cli_command *cmd;
     int status = 0;
     int first;
@@ -291,7 +289,7 @@ int main(int argc, char **argv)
     first = parse_globals(argc, argv, &cli, &status);
     if (first < 0)
         return finish_stdout(status);
-    log_set_level(cli.verbosity < 0 ? LOG_QUIET
+    log_set_level(cli.verbosity < 0   ? LOG_QUIET
                   : cli.verbosity > 1 ? LOG_DEBUG
                                       : (enum log_level)cli.verbosity);
     if (first >= argc) {

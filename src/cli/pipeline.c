@@ -31,7 +31,7 @@ struct pending {
     const struct prompt *prompt;
     cJSON *context;
     struct prompt_messages messages; /* unredacted, for grounding */
-    bool streamed; /* the text went to stdout as it arrived */
+    bool streamed;                   /* the text went to stdout as it arrived */
 };
 
 struct gen {
@@ -107,8 +107,8 @@ static void progress(struct gen *g)
         return;
     fill = g->done * width / total;
     fprintf(stderr, "\rcsmap: [%.*s%*s] %zu/%zu", (int)fill,
-            "##############################", (int)(width - fill), "",
-            g->done, total);
+            "##############################", (int)(width - fill), "", g->done,
+            total);
     if (g->done == total)
         fputc('\n', stderr);
     fflush(stderr);
@@ -142,8 +142,7 @@ static struct gen_result *new_result(struct gen *g, const char *artifact,
     return r;
 }
 
-static void fail_result(struct gen *g, struct gen_result *r,
-                        enum csmap_rc rc)
+static void fail_result(struct gen *g, struct gen_result *r, enum csmap_rc rc)
 {
     r->status = GEN_FAILED;
     r->rc = rc;
@@ -176,7 +175,11 @@ static enum csmap_rc write_atomic(const char *path, const char *data,
     int fd;
     size_t off = 0;
 
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+        (int)sizeof(tmp)) {
+        log_error("'%s': the path is too long", path);
+        return CS_IO;
+    }
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         goto fail;
@@ -265,8 +268,7 @@ static enum csmap_rc use_cached(struct gen *g, struct gen_result *r,
     note_checks(r, e->checks);
     g->cached++;
     g->done++;
-    rc = write_artifact(g, r, e->output,
-                        p->hdr.output == PROMPT_OUTPUT_JSON);
+    rc = write_artifact(g, r, e->output, p->hdr.output == PROMPT_OUTPUT_JSON);
     if (g->opt.print)
         print_answer(e->output);
     progress(g);
@@ -340,8 +342,8 @@ static void on_done(void *ctx, const struct llm_done_info *info,
         fail_result(g, r, resp->rc);
         return;
     }
-    rc = g->redact ? redact_restore(g->redact, resp->text,
-                                    strlen(resp->text), &restored)
+    rc = g->redact ? redact_restore(g->redact, resp->text, strlen(resp->text),
+                                    &restored)
                    : buf_adds(&restored, resp->text);
     if (!rc)
         rc = prompt_check(p->prompt, buf_str(&restored), restored.len,
@@ -423,8 +425,7 @@ static char *json_schema(const struct prompt *p)
     cJSON *req = cJSON_AddArrayToObject(schema, "required");
     char *text = NULL;
 
-    if (!schema || !req ||
-        !cJSON_AddStringToObject(schema, "type", "object"))
+    if (!schema || !req || !cJSON_AddStringToObject(schema, "type", "object"))
         goto out;
     for (size_t i = 0; i < p->hdr.n_json_keys; i++) {
         const char *k = p->hdr.json_keys[i];
@@ -453,11 +454,10 @@ out:
 /* Build the context of one subject for prompt p. */
 static enum csmap_rc build_context(struct gen *g, const struct prompt *p,
                                    const struct sig_account *a,
-                                   const struct sig_segment *seg,
-                                   cJSON **ctx)
+                                   const struct sig_segment *seg, cJSON **ctx)
 {
-    struct ctx_request creq = { p->hdr.name, p->hdr.stage, p->hdr.audience,
-                                (size_t)g->cfg->llm.context_tokens };
+    struct ctx_request creq = {p->hdr.name, p->hdr.stage, p->hdr.audience,
+                               (size_t)g->cfg->llm.context_tokens};
 
     if (a && p->hdr.scope != PROMPT_SCOPE_ACCOUNT) {
         log_error("%s is written for a segment; use --segment or --all",

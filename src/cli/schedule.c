@@ -14,24 +14,35 @@ static const struct {
     const char *artifact;
     const char *selectors; /* space-separated */
 } defaults[] = {
-    { "activation-digest", "segments" },
-    { "support-cluster-report", "segments" },
-    { "followup-sequence", "stuck" },
-    { "stuck-alert", "stuck" },
-    { "usage-anomaly", "anomaly" },
-    { "health-brief", "red yellow" },
-    { "renewal-packet", "renewal_window" },
-    { "expansion-prep", "high_potential" },
-    { "proposal-blocks", "high_potential" },
+    {"activation-digest", "segments"},
+    {"support-cluster-report", "segments"},
+    {"followup-sequence", "stuck"},
+    {"stuck-alert", "stuck"},
+    {"usage-anomaly", "anomaly"},
+    {"health-brief", "red yellow"},
+    {"renewal-packet", "renewal_window"},
+    {"expansion-prep", "high_potential"},
+    {"proposal-blocks", "high_potential"},
 };
 
 #define N_DEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
 
 static const char *const selector_names[] = {
-    "segments",     "all",         "stuck",          "dormant",
-    "anomaly",      "red",         "yellow",         "green",
-    "renewal_window", "renewal_risk", "high_potential", "tickets_30d",
-    "repeat_topics", "sponsor_left", NULL,
+    "segments",
+    "all",
+    "stuck",
+    "dormant",
+    "anomaly",
+    "red",
+    "yellow",
+    "green",
+    "renewal_window",
+    "renewal_risk",
+    "high_potential",
+    "tickets_30d",
+    "repeat_topics",
+    "sponsor_left",
+    NULL,
 };
 
 static bool is_str(const char *s, const char *want)
@@ -91,8 +102,7 @@ static enum csmap_rc push(struct schedule *s, size_t *cap,
 {
     if (s->n_items == *cap) {
         size_t ncap = *cap ? *cap * 2 : 32;
-        struct schedule_item *p =
-            mem_realloc(s->items, ncap * sizeof(*p));
+        struct schedule_item *p = mem_realloc(s->items, ncap * sizeof(*p));
         if (!p)
             return CS_NOMEM;
         s->items = p;
@@ -104,9 +114,8 @@ static enum csmap_rc push(struct schedule *s, size_t *cap,
 
 /* Add every subject that one of the selectors picks (a list of words). */
 static enum csmap_rc add_artifact(struct schedule *s, size_t *cap,
-                                  const char *artifact,
-                                  const char *const *sels, size_t n_sels,
-                                  const struct sig_set *set)
+                                  const char *artifact, const char *const *sels,
+                                  size_t n_sels, const struct sig_set *set)
 {
     enum csmap_rc rc;
     bool segments = false;
@@ -115,8 +124,8 @@ static enum csmap_rc add_artifact(struct schedule *s, size_t *cap,
         segments |= strcmp(sels[i], "segments") == 0;
     if (segments) {
         for (size_t i = 0; i < set->n_segments; i++) {
-            struct schedule_item it = { artifact, set->segments[i].name, true,
-                                        NULL, &set->segments[i] };
+            struct schedule_item it = {artifact, set->segments[i].name, true,
+                                       NULL, &set->segments[i]};
             if ((rc = push(s, cap, it)))
                 return rc;
         }
@@ -128,7 +137,7 @@ static enum csmap_rc add_artifact(struct schedule *s, size_t *cap,
             hit = selects(sels[j], a);
         if (!hit)
             continue;
-        struct schedule_item it = { artifact, a->account_id, false, a, NULL };
+        struct schedule_item it = {artifact, a->account_id, false, a, NULL};
         if ((rc = push(s, cap, it)))
             return rc;
     }

@@ -146,22 +146,22 @@ static enum csmap_rc add_tickets(struct store *st, const struct config *cfg,
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
         const char *subj = (const char *)sqlite3_column_text(stmt, 5);
         const char *desc = (const char *)sqlite3_column_text(stmt, 6);
-        bool open = sqlite3_column_type(stmt, 2) == SQLITE_NULL ||
-                    sqlite3_column_int64(stmt, 2) >= ((int64_t)as_of + 1) *
-                                                         86400;
+        bool open =
+            sqlite3_column_type(stmt, 2) == SQLITE_NULL ||
+            sqlite3_column_int64(stmt, 2) >= ((int64_t)as_of + 1) * 86400;
         cJSON *t = cJSON_CreateObject();
 
         if (!t || !cJSON_AddItemToArray(arr, t) ||
             !put(t, "ticket_id", text_json(stmt, 0)) ||
             !put(t, "created_at", ts_json(stmt, 1)) ||
-            !put(t, "resolved_at", open ? cJSON_CreateNull()
-                                        : ts_json(stmt, 2)) ||
+            !put(t, "resolved_at",
+                 open ? cJSON_CreateNull() : ts_json(stmt, 2)) ||
             !put(t, "open", cJSON_CreateBool(open)) ||
             !put(t, "priority", text_json(stmt, 3)) ||
             !put(t, "status", text_json(stmt, 4)) ||
             !put(t, "topic",
-                 cJSON_CreateString(ticket_topic(cfg, subj ? subj : "",
-                                                 desc ? desc : ""))) ||
+                 cJSON_CreateString(
+                     ticket_topic(cfg, subj ? subj : "", desc ? desc : ""))) ||
             !put(t, "subject", text_json(stmt, 5)) ||
             !put(t, "description", text_json(stmt, 6))) {
             rc = CS_NOMEM;
@@ -243,8 +243,8 @@ static enum csmap_rc add_contacts(struct store *st, int64_t account,
             !put(c, "is_sponsor",
                  cJSON_CreateBool(sqlite3_column_int(stmt, 3))) ||
             !put(c, "first_seen", day_col_json(stmt, 4)) ||
-            !put(c, "left_at", left ? day_col_json(stmt, 5)
-                                    : cJSON_CreateNull())) {
+            !put(c, "left_at",
+                 left ? day_col_json(stmt, 5) : cJSON_CreateNull())) {
             rc = CS_NOMEM;
             goto out;
         }
@@ -340,8 +340,8 @@ static cJSON *header(const struct sig_set *set, const struct ctx_request *req,
     if (req->stage && strcmp(req->stage, "all") == 0 && account_owner)
         owner = account_owner;
     if (!ctx || !put(ctx, "artifact", cJSON_CreateString(req->artifact)) ||
-        !put(ctx, "stage", cJSON_CreateString(req->stage ? req->stage
-                                                          : "health")) ||
+        !put(ctx, "stage",
+             cJSON_CreateString(req->stage ? req->stage : "health")) ||
         !put(ctx, "scope", cJSON_CreateString(scope)) ||
         !put(ctx, "as_of", date_json(set->as_of)) ||
         !put(ctx, "owner", cJSON_CreateString(owner ? owner : "")) ||
@@ -392,8 +392,7 @@ static bool cut_array_tail(cJSON *ctx, const char *key, const char *what,
         return false;
     for (int i = 0; i < drop; i++)
         cJSON_DeleteItemFromArray(arr, n - 1 - i);
-    snprintf(msg, sizeof(msg), "%d older %s left out for length", drop,
-             what);
+    snprintf(msg, sizeof(msg), "%d older %s left out for length", drop, what);
     cJSON_AddItemToArray(cut, cJSON_CreateString(msg));
     return true;
 }
@@ -514,8 +513,7 @@ enum csmap_rc ctx_account(struct store *st, const struct sig_set *set,
     ctx = NULL;
 out:
     if (rc == CS_NOMEM)
-        log_error("out of memory building the context of '%s'",
-                  a->account_id);
+        log_error("out of memory building the context of '%s'", a->account_id);
     cJSON_Delete(ctx);
     return rc;
 }
@@ -523,12 +521,13 @@ out:
 double ctx_arr_at_stake(const struct sig_account *a)
 {
     const char *band = a->health.band;
-    bool problem = a->onboarding.stuck || a->usage.dormant ||
-                   (a->usage.anomaly && strcmp(a->usage.anomaly, "drop") == 0) ||
-                   a->support.n_repeat_topics > 0 ||
-                   (band && strcmp(band, "green") != 0) ||
-                   (a->renewal.risk && strcmp(a->renewal.risk, "high") == 0) ||
-                   a->sponsor.sponsor_left_90d;
+    bool problem =
+        a->onboarding.stuck || a->usage.dormant ||
+        (a->usage.anomaly && strcmp(a->usage.anomaly, "drop") == 0) ||
+        a->support.n_repeat_topics > 0 ||
+        (band && strcmp(band, "green") != 0) ||
+        (a->renewal.risk && strcmp(a->renewal.risk, "high") == 0) ||
+        a->sponsor.sponsor_left_90d;
 
     return problem && a->renewal.has_arr ? a->renewal.arr : 0;
 }
@@ -558,8 +557,7 @@ static bool in_segment(const struct sig_account *a,
 
 /* The segment's accounts that matter most, by ARR at stake. */
 static enum csmap_rc add_top_accounts(const struct sig_set *set,
-                                      const struct sig_segment *seg,
-                                      cJSON *arr,
+                                      const struct sig_segment *seg, cJSON *arr,
                                       const struct sig_account ***sorted,
                                       size_t *n_sorted)
 {

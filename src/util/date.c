@@ -34,7 +34,7 @@ void date_to_civil(int32_t z0, int *year, int *month, int *mday)
 
 static int days_in_month(int year, int month)
 {
-    static const int len[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 
     return month == 2 && leap ? 29 : len[month - 1];

@@ -68,7 +68,7 @@ void mem_free(void *p)
 
 void mem_init(void)
 {
-    cJSON_Hooks hooks = { mem_alloc, mem_free };
+    cJSON_Hooks hooks = {mem_alloc, mem_free};
 
     cJSON_InitHooks(&hooks);
 }

@@ -38,8 +38,8 @@ struct regex *regex_compile(const char *pattern, bool caseless, char *err,
     if (!re->code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(errcode, msg, sizeof(msg));
-        snprintf(err, errlen, "invalid regex at offset %zu: %s",
-                 (size_t)erroff, (char *)msg);
+        snprintf(err, errlen, "invalid regex at offset %zu: %s", (size_t)erroff,
+                 (char *)msg);
         mem_free(re);
         return NULL;
     }
@@ -65,8 +65,7 @@ int regex_find(const struct regex *re, const char *subject, size_t n,
     md = pcre2_match_data_create_from_pattern(re->code, NULL);
     if (!md)
         return -1;
-    r = pcre2_match(re->code, (PCRE2_SPTR)subject, n, start, 0, md,
-                    re->mctx);
+    r = pcre2_match(re->code, (PCRE2_SPTR)subject, n, start, 0, md, re->mctx);
     if (r >= 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         if (mstart)

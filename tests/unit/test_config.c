@@ -56,12 +56,12 @@ static void test_init_template_parses_and_is_ready(void **state)
     assert_int_equal(config_parse("init.json", f->data, f->len, &cfg), CS_OK);
     assert_int_equal(cfg->onboarding.n_steps, 2);
     assert_string_equal(cfg->onboarding.steps[1].name, "first_report");
-    assert_int_equal(regex_search(cfg->onboarding.steps[0].event,
-                                  "source.connected", 16),
-                     1);
-    assert_int_equal(regex_search(cfg->onboarding.steps[0].event,
-                                  "source-connected", 16),
-                     0);
+    assert_int_equal(
+        regex_search(cfg->onboarding.steps[0].event, "source.connected", 16),
+        1);
+    assert_int_equal(
+        regex_search(cfg->onboarding.steps[0].event, "source-connected", 16),
+        0);
     assert_true(config_ready_for_signals(cfg));
     config_free(cfg);
 }
@@ -160,8 +160,8 @@ static void test_fixtures_dir_is_relative_to_the_file(void **state)
 
 static void test_example_configurations_load(void **state)
 {
-    static const char *const files[] = { "examples/product-led.json",
-                                         "examples/sales-led.json" };
+    static const char *const files[] = {"examples/product-led.json",
+                                        "examples/sales-led.json"};
     struct config *cfg = NULL;
 
     (void)state;

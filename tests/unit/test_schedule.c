@@ -115,7 +115,7 @@ static void test_configuration_replaces_and_adds_entries(void **state)
 
 static void test_unknown_selector_or_artifact_is_refused(void **state)
 {
-    static const char *const known[] = { "health-brief", NULL };
+    static const char *const known[] = {"health-brief", NULL};
     struct config *cfg = parse("{\"artifacts\": {\"health-brief\": "
                                "\"purple\"}}");
     struct config *cfg2 = parse("{\"artifacts\": {\"haiku\": \"all\"}}");

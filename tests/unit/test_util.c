@@ -78,9 +78,12 @@ static void test_timestamp_crossing_midnight_lands_on_utc_day(void **state)
 static void test_timestamps_reject_garbage(void **state)
 {
     static const char *const bad[] = {
-        "2024-03-10T25:00:00Z", "2024-03-10T12:00:00+2",
-        "2024-03-10T12:00:00Q", "2024-03-10T12",
-        "yesterday",            "2024-03-10T12:00:00.Z",
+        "2024-03-10T25:00:00Z",
+        "2024-03-10T12:00:00+2",
+        "2024-03-10T12:00:00Q",
+        "2024-03-10T12",
+        "yesterday",
+        "2024-03-10T12:00:00.Z",
     };
     int64_t t;
 
