@@ -437,42 +437,49 @@ static char *path_join(const char *dir, const char *name)
     return buf_detach(&b);
 }
 
-/* Find name in the workspace, then built in; cache it. */
-static enum csmap_rc lib_find(struct prompt_lib *lib, const char *name,
-                              struct lib_file **out)
+/* name from the workspace folder into f; CS_NOTFOUND when absent. */
+static enum csmap_rc find_workspace(const struct prompt_lib *lib,
+                                    const char *name, struct lib_file *f)
 {
-    struct lib_file f = {0};
-    const struct embedded_file *e;
-    enum csmap_rc rc = CS_NOTFOUND;
+    enum csmap_rc rc;
 
-    if ((*out = lib_cached(lib, name)))
-        return CS_OK;
-    if (!name_ok(name))
+    if (!lib->dir)
         return CS_NOTFOUND;
-    if (lib->dir) {
-        if (!(f.path = path_join(lib->dir, name)))
-            return CS_NOMEM;
-        rc = read_file(f.path, &f.owned, &f.len);
-        f.text = f.owned;
-        f.source = PROMPT_WORKSPACE;
-        mem_free(rc == CS_OK ? NULL : f.path);
-        if (rc != CS_OK)
-            f.path = NULL;
-    }
-    if (rc == CS_NOTFOUND) {
-        if (!(f.path = path_join("prompts", name)))
-            return CS_NOMEM;
-        if (!(e = embedded_find(f.path))) {
-            mem_free(f.path);
-            return CS_NOTFOUND;
-        }
-        f.text = e->data;
-        f.len = e->len;
-        f.source = PROMPT_BUILTIN;
-        rc = CS_OK;
-    }
-    if (rc != CS_OK)
+    if (!(f->path = path_join(lib->dir, name)))
+        return CS_NOMEM;
+    rc = read_file(f->path, &f->owned, &f->len);
+    if (rc != CS_OK) {
+        mem_free(f->path);
+        f->path = NULL;
         return rc;
+    }
+    f->text = f->owned;
+    f->source = PROMPT_WORKSPACE;
+    return CS_OK;
+}
+
+/* name from the prompts compiled into csmap into f. */
+static enum csmap_rc find_builtin(const char *name, struct lib_file *f)
+{
+    const struct embedded_file *e;
+
+    if (!(f->path = path_join("prompts", name)))
+        return CS_NOMEM;
+    if (!(e = embedded_find(f->path))) {
+        mem_free(f->path);
+        f->path = NULL;
+        return CS_NOTFOUND;
+    }
+    f->text = e->data;
+    f->len = e->len;
+    f->source = PROMPT_BUILTIN;
+    return CS_OK;
+}
+
+/* Keep f (taking its strings) in the library's list. */
+static enum csmap_rc lib_store(struct prompt_lib *lib, struct lib_file *f,
+                               const char *name, struct lib_file **out)
+{
     if (lib->n_files == lib->cap_files) {
         size_t cap = lib->cap_files ? lib->cap_files * 2 : 16;
         struct lib_file *nf = mem_realloc(lib->files, cap * sizeof(*nf));
@@ -481,16 +488,38 @@ static enum csmap_rc lib_find(struct prompt_lib *lib, const char *name,
         lib->files = nf;
         lib->cap_files = cap;
     }
-    if (!(f.name = mem_strdup(name)))
+    if (!(f->name = mem_strdup(name)))
         goto nomem;
-    lib->files[lib->n_files] = f;
+    lib->files[lib->n_files] = *f;
     *out = &lib->files[lib->n_files++];
     return CS_OK;
 
 nomem:
-    mem_free(f.path);
-    mem_free(f.owned);
+    mem_free(f->path);
+    mem_free(f->owned);
     return CS_NOMEM;
+}
+
+/*
+ * Find name in the workspace, then built in, and cache it.  *out stays
+ * valid until the next lookup (the list may move).
+ */
+static enum csmap_rc lib_find(struct prompt_lib *lib, const char *name,
+                              struct lib_file **out)
+{
+    struct lib_file f = {0};
+    enum csmap_rc rc;
+
+    if ((*out = lib_cached(lib, name)))
+        return CS_OK;
+    if (!name_ok(name))
+        return CS_NOTFOUND;
+    rc = find_workspace(lib, name, &f);
+    if (rc == CS_NOTFOUND)
+        rc = find_builtin(name, &f);
+    if (rc != CS_OK)
+        return rc;
+    return lib_store(lib, &f, name, out);
 }
 
 enum csmap_rc prompt_lib_file(struct prompt_lib *lib, const char *name,
