@@ -106,7 +106,7 @@ static enum csmap_rc compute(struct store *st, const struct config *cfg,
         date_format(a->as_of, d);
         log_error("no account had signed up by %s in '%s'; load data with "
                   "'csmap ingest FILE...'", d, store_path(st));
-        return CS_DATA;
+        return CS_NOTFOUND;
     }
     if ((rc = sig_alerts(st, *now)))
         return rc;

@@ -226,6 +226,8 @@ static void page_summary(struct jb *j, cJSON *o, const struct page *p)
 
     jb_str(j, o, "segment", p->seg->name);
     jb_num(j, o, "account_count", (double)p->n);
+    jb_strf(j, o, "account_count_text", "%zu account%s", p->n,
+            p->n == 1 ? "" : "s");
     jb_num(j, o, "arr", p->arr_total);
     fmt_money(t, sizeof(t), p->arr_total);
     jb_str(j, o, "arr_text", t);
@@ -384,7 +386,7 @@ static void root_fields(struct jb *j, cJSON *root,
                         const struct report_input *in)
 {
     char d[16];
-    cJSON *stages = jb_arr(j, root, "stages");
+    cJSON *stages;
 
     jb_str(j, root, "title", "Customer success map");
     fmt_date(d, sizeof(d), in->now->as_of);
@@ -397,6 +399,7 @@ static void root_fields(struct jb *j, cJSON *root,
     }
     jb_str(j, root, "segment_field", in->now->cfg->segment_field);
     jb_str(j, root, "version", in->version ? in->version : "");
+    stages = jb_arr(j, root, "stages");
     for (int s = 0; s < REPORT_N_STAGES; s++) {
         cJSON *o = jb_item(j, stages);
 
