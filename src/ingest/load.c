@@ -18,6 +18,14 @@
 
 #define EVENT_BATCH 131072
 
+/*
+ * A Bloom filter of the event keys in the store, when it holds at most
+ * BLOOM_MAX_KEYS at the start of a file: a key the filter has never seen
+ * is new for certain, and needs no lookup in event_seen.
+ */
+#define BLOOM_BITS ((size_t)1 << 25)
+#define BLOOM_MAX_KEYS 4000000
+
 enum stmt_id {
     S_ACC_UPSERT, S_EXT_CLEAR, S_EXT_PUT,
     S_CON_EXISTS, S_CON_UPSERT,
@@ -125,6 +133,7 @@ struct loader {
     struct cell_delta *deltas;
     size_t n_deltas;
     struct sort_item *order, *order_tmp; /* 2 * EVENT_BATCH each */
+    uint64_t *bloom; /* BLOOM_BITS bits, or NULL when not in use */
     struct cell_delta cells[GROUP]; /* growing cells waiting for a write */
     size_t n_cells;
     struct buf key; /* scratch for user keys */
@@ -222,6 +231,59 @@ out:
     return rc;
 }
 
+/* Three bit positions from one key, which is already a good hash. */
+static void bloom_bits(uint64_t key, size_t bit[3])
+{
+    uint64_t k2 = key * UINT64_C(0x9e3779b97f4a7c15);
+
+    bit[0] = (size_t)(key & (BLOOM_BITS - 1));
+    bit[1] = (size_t)((key >> 32) & (BLOOM_BITS - 1));
+    bit[2] = (size_t)((k2 >> 20) & (BLOOM_BITS - 1));
+}
+
+static void bloom_add(uint64_t *bloom, uint64_t key)
+{
+    size_t bit[3];
+
+    bloom_bits(key, bit);
+    for (int i = 0; i < 3; i++)
+        bloom[bit[i] / 64] |= UINT64_C(1) << (bit[i] % 64);
+}
+
+static bool bloom_may_have(const uint64_t *bloom, uint64_t key)
+{
+    size_t bit[3];
+
+    bloom_bits(key, bit);
+    for (int i = 0; i < 3; i++)
+        if (!(bloom[bit[i] / 64] & (UINT64_C(1) << (bit[i] % 64))))
+            return false;
+    return true;
+}
+
+/* Fill the filter from event_seen; no filter for a large store. */
+static enum csmap_rc load_bloom(struct loader *ld)
+{
+    sqlite3_stmt *q = NULL;
+    size_t n = 0;
+    int step;
+
+    if (sqlite3_prepare_v2(ld->db, "SELECT key FROM event_seen", -1, &q,
+                           NULL) != SQLITE_OK)
+        return db_error(ld, "cannot read the store");
+    ld->bloom = mem_calloc(BLOOM_BITS / 64, sizeof(uint64_t));
+    while (ld->bloom && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        if (++n > BLOOM_MAX_KEYS) {
+            mem_free(ld->bloom);
+            ld->bloom = NULL;
+            break;
+        }
+        bloom_add(ld->bloom, (uint64_t)sqlite3_column_int64(q, 0));
+    }
+    sqlite3_finalize(q);
+    return CS_OK;
+}
+
 static enum csmap_rc load_maps(struct loader *ld)
 {
     enum csmap_rc rc;
@@ -236,7 +298,8 @@ static enum csmap_rc load_maps(struct loader *ld)
     if ((rc = load_map(ld, &ld->names, "SELECT name, id FROM event_name",
                        false)) ||
         (rc = load_map(ld, &ld->users,
-                       "SELECT account, user_id, id FROM app_user", true)))
+                       "SELECT account, user_id, id FROM app_user", true)) ||
+        (rc = load_bloom(ld)))
         return rc;
     ld->batch = mem_alloc(EVENT_BATCH * sizeof(*ld->batch));
     ld->deltas = mem_alloc(2 * EVENT_BATCH * sizeof(*ld->deltas));
@@ -297,6 +360,7 @@ void loader_free(struct loader *ld)
     mem_free(ld->deltas);
     mem_free(ld->order);
     mem_free(ld->order_tmp);
+    mem_free(ld->bloom);
     mem_free(ld);
 }
 
@@ -663,16 +727,24 @@ static size_t find_key(const struct sort_item *g, size_t n, uint64_t key)
     return lo < n && g[lo].key == key ? lo : n;
 }
 
-/* Look the group's keys up in event_seen with one statement. */
+/* Look up in event_seen, with one statement, the group's keys that the
+ * store may hold. */
 static enum csmap_rc find_group(struct loader *ld, const struct sort_item *g,
                                 size_t n, struct seen_old *old)
 {
     sqlite3_stmt *s = ld->stmt[S_SEEN_FIND];
+    uint64_t maybe[GROUP];
+    size_t n_maybe = 0;
     int step;
 
     memset(old, 0, n * sizeof(*old));
+    for (size_t k = 0; k < n; k++)
+        if (!ld->bloom || bloom_may_have(ld->bloom, g[k].key))
+            maybe[n_maybe++] = g[k].key;
+    if (!n_maybe)
+        return CS_OK;
     for (size_t k = 0; k < GROUP; k++)
-        sqlite3_bind_int64(s, (int)k + 1, (int64_t)g[k < n ? k : 0].key);
+        sqlite3_bind_int64(s, (int)k + 1, (int64_t)maybe[k < n_maybe ? k : 0]);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         size_t at = find_key(g, n, (uint64_t)sqlite3_column_int64(s, 0));
         if (at == n)
@@ -763,6 +835,8 @@ static enum csmap_rc seen_group(struct loader *ld, const struct sort_item *g,
         ld->stats->loaded++;
         ld->stats->replaced += run_len - 1;
         add_delta(ld, e->account, e->day, e->event, e->user, 1);
+        if (ld->bloom)
+            bloom_add(ld->bloom, e->key);
         fresh[n_fresh++] = e;
     }
     return n_fresh ? insert_group(ld, fresh, n_fresh) : CS_OK;
