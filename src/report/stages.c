@@ -91,6 +91,8 @@ static double unit_epsilon(enum unit u)
     switch (u) {
     case U_SHARE: return 0.005;
     case U_SENT: return 0.005;
+    case U_PCT: return 0.5;
+    case U_NPS: return 0.5;
     case U_COUNT: return 0.5;
     case U_MONEY: return 0.5;
     default: return 0.05;
