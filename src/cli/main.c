@@ -97,8 +97,24 @@ static const struct cli_command commands[] = {
      "                 [-o FILE]\n"
      "\n"
      "Write the customer success intelligence map: the seven stages with\n"
-     "owners, signals, friction and artifacts, the accounts-by-stages\n"
-     "heat map, and the AI opportunity backlog.\n",
+     "owners, signals, trends against four weeks before, friction and\n"
+     "artifacts, the accounts-by-stages heat map, and the AI opportunity\n"
+     "backlog.  One page per segment (see \"segments\" in csmap.json).\n"
+     "\n"
+     "  --segment S   only segment S's page\n"
+     "  --as-of D     the date of the map (default: today, UTC)\n"
+     "  --format F    md (default), html (one self-contained file per page:\n"
+     "                inline CSS and SVG, no script, nothing fetched) or\n"
+     "                json (the view model both are rendered from); without\n"
+     "                --format, the extension of -o FILE decides\n"
+     "  -o FILE       write FILE instead of standard output; with several\n"
+     "                segments, md and html write FILE as an index and each\n"
+     "                segment next to it as FILE-SLUG.EXT (map-smb.html);\n"
+     "                json is always one file.  Files are created 0644 and\n"
+     "                appear only when the whole map was written\n"
+     "\n"
+     "Standard output gets one document with every segment.  The rules\n"
+     "(status, friction, ARR at stake) are in docs/map.md.\n",
      cmd_map},
     {"prompts", "the prompt templates",
      "usage: csmap prompts ls [--format table|json|csv]\n"
