@@ -1,5 +1,6 @@
 /* csmap alerts: what needs someone this week, new or continuing. */
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,25 +10,56 @@
 #include "csmap/signals.h"
 #include "sig_cli.h"
 
-/* status 10, account 12, alert 16, owner 15, artifact 14, then the value
- * cut so that a line fits 100 characters. */
+/*
+ * The table groups alerts by owner, so each person reads their own list:
+ * a line with the owner, then per alert its status (10), account (18),
+ * alert (16), artifact (14) and value, cut to fit 100 characters.
+ */
 static void table_row(const struct sig_alert *al)
 {
+    fputs("  ", stdout);
     sig_cli_cell(stdout, al->continuing ? "continuing" : "new", 10, true);
     putchar(' ');
-    sig_cli_cell(stdout, al->account->account_id, 12, true);
+    sig_cli_cell(stdout, al->account->account_id, 18, true);
     putchar(' ');
     sig_cli_cell(stdout, al->kind_name, 16, true);
     putchar(' ');
-    sig_cli_cell(stdout, al->owner, 15, true);
-    putchar(' ');
     sig_cli_cell(stdout, al->artifact, 14, true);
     putchar(' ');
-    if ((int)strlen(al->value) > 28)
-        sig_cli_cell(stdout, al->value, 28, true);
+    if ((int)strlen(al->value) > 36)
+        sig_cli_cell(stdout, al->value, 36, true);
     else
         fputs(al->value, stdout);
     putchar('\n');
+}
+
+/* True when alert i's owner was printed already: owners come in stage
+ * order, so an alert of an earlier kind, or an earlier one of the same
+ * kind, with the same owner. */
+static bool owner_seen(const struct sig_set *set, size_t i)
+{
+    const struct sig_alert *al = &set->alerts[i];
+
+    for (size_t k = 0; k < set->n_alerts; k++) {
+        const struct sig_alert *o = &set->alerts[k];
+
+        if ((o->kind < al->kind || (o->kind == al->kind && k < i)) &&
+            strcmp(o->owner, al->owner) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void print_group(const struct sig_set *set, const char *owner)
+{
+    size_t n = 0;
+
+    for (size_t k = 0; k < set->n_alerts; k++)
+        n += strcmp(set->alerts[k].owner, owner) == 0;
+    printf("%s (%zu)\n", *owner ? owner : "-", n);
+    for (size_t k = 0; k < set->n_alerts; k++)
+        if (strcmp(set->alerts[k].owner, owner) == 0)
+            table_row(&set->alerts[k]);
 }
 
 static enum csmap_rc print_table(const struct sig_set *set)
@@ -39,10 +71,12 @@ static enum csmap_rc print_table(const struct sig_set *set)
         log_note("no alerts as of %s", d);
         return sig_cli_flush();
     }
-    printf("%-10s %-12s %-16s %-15s %-14s %s\n", "STATUS", "ACCOUNT", "ALERT",
-           "OWNER", "ARTIFACT", "VALUE");
-    for (size_t i = 0; i < set->n_alerts; i++)
-        table_row(&set->alerts[i]);
+    printf("  %-10s %-18s %-16s %-14s %s\n", "STATUS", "ACCOUNT", "ALERT",
+           "ARTIFACT", "VALUE");
+    for (int kind = SIG_A_STUCK; kind <= SIG_A_SEAT_OVERAGE; kind++)
+        for (size_t i = 0; i < set->n_alerts; i++)
+            if ((int)set->alerts[i].kind == kind && !owner_seen(set, i))
+                print_group(set, set->alerts[i].owner);
     return sig_cli_flush();
 }
 

@@ -179,8 +179,8 @@ void sig_cli_cell(FILE *out, const char *s, int width, bool left)
 {
     int n = (int)strlen(s);
 
-    if (n > width && width > 3)
-        fprintf(out, "%.*s...", width - 3, s);
+    if (n > width && width > 1)
+        fprintf(out, "%.*s~", width - 1, s);
     else if (left)
         fprintf(out, "%-*.*s", width, width, s);
     else

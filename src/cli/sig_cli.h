@@ -62,7 +62,8 @@ enum csmap_rc sig_cli_print_csv(const struct cJSON *arr);
 /* Fail with a message when stdout could not be written. */
 enum csmap_rc sig_cli_flush(void);
 
-/* Write s cut to width columns (bytes) with "..." when cut. */
+/* Write s padded or cut to width columns (bytes), ending in "~" when
+ * cut. */
 void sig_cli_cell(FILE *out, const char *s, int width, bool left);
 
 #endif

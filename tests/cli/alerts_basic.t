@@ -1,5 +1,6 @@
 # csmap alerts: each alert names the account, the owner, the artifact and
-# whether it also held seven days earlier.
+# whether it also held seven days earlier.  The table groups by owner, in
+# stage order.
 --- file csmap.json
 {
   "onboarding": {
@@ -45,9 +46,11 @@ acme,2026-02-01,nps,6,
 --- run
 alerts --as-of 2026-03-31
 --- stdout
-STATUS     ACCOUNT      ALERT            OWNER           ARTIFACT       VALUE
-new        acme         sponsor_left     CS lead         health-brief   no sponsor remains
-new        beta         stuck_onboarding Onboarding lead stuck-alert    'first_report' for 10 days
+  STATUS     ACCOUNT            ALERT            ARTIFACT       VALUE
+Onboarding lead (1)
+  new        beta               stuck_onboarding stuck-alert    'first_report' for 10 days
+CS lead (1)
+  new        acme               sponsor_left     health-brief   no sponsor remains
 --- run
 alerts --as-of 2026-04-07 --format json
 --- stdout ~
