@@ -65,14 +65,14 @@ enum csmap_rc ingest_file(struct store *st, const struct ingest_options *opt,
  * the buffer grows to hold one record of at most INGEST_MAX_RECORD bytes.
  */
 struct ingest_input {
-    int fd;              /* -1 for memory input */
-    const char *mem;     /* memory input, not owned */
+    int fd;          /* -1 for memory input */
+    const char *mem; /* memory input, not owned */
     size_t mem_len;
     size_t mem_pos;
-    char *buf;           /* owned */
+    char *buf; /* owned */
     size_t pos, len, cap;
     bool eof;
-    uint64_t offset;     /* file offset of buf[0] */
+    uint64_t offset; /* file offset of buf[0] */
 };
 
 /* Open path for reading; reports a failure and returns CS_IO. */
@@ -140,17 +140,17 @@ enum json_mode {
     JSON_DETECT = 0, /* decide from the first bytes */
     JSON_LINES,
     JSON_ARRAY,
-    JSON_PAGE,       /* {"tickets": [...], ...} */
+    JSON_PAGE, /* {"tickets": [...], ...} */
 };
 
 struct json_reader {
     struct ingest_input *in;
     enum json_mode mode;
-    int state;      /* where the scanner is in an array or a page */
-    long line;      /* the line where the returned element starts */
-    long cur_line;  /* the line at in->pos */
-    bool tickets;   /* a page's "tickets" array was found */
-    char err[160];  /* the reason of a CS_DATA result */
+    int state;     /* where the scanner is in an array or a page */
+    long line;     /* the line where the returned element starts */
+    long cur_line; /* the line at in->pos */
+    bool tickets;  /* a page's "tickets" array was found */
+    char err[160]; /* the reason of a CS_DATA result */
 };
 
 void json_init(struct json_reader *r, struct ingest_input *in,

@@ -44,9 +44,11 @@ static enum csmap_rc parse_args(int argc, char **argv,
             opt->strict = true;
         } else if ((v = option_arg(argc, argv, &i, "--kind", &missing))) {
             if (!ingest_kind_parse(v, &opt->kind))
-                return cli_usage_error("ingest", "unknown kind '%s' (accounts, "
+                return cli_usage_error("ingest",
+                                       "unknown kind '%s' (accounts, "
                                        "contacts, events, tickets, feedback, "
-                                       "contracts)", v);
+                                       "contracts)",
+                                       v);
         } else if ((v = option_arg(argc, argv, &i, "--preset", &missing))) {
             opt->preset = v;
         } else if (missing) {
@@ -83,14 +85,16 @@ static enum csmap_rc check_preset(const struct ingest_options *opt)
         return CS_OK;
     if (cJSON_GetObjectItemCaseSensitive(opt->sources, opt->preset))
         return CS_OK;
-    return cli_usage_error("ingest", "unknown preset '%s' (zendesk, segment "
+    return cli_usage_error("ingest",
+                           "unknown preset '%s' (zendesk, segment "
                            "or a name under \"sources\" in the "
-                           "configuration)", opt->preset);
+                           "configuration)",
+                           opt->preset);
 }
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)
 {
-    struct ingest_options opt = { 0 };
+    struct ingest_options opt = {0};
     struct config *cfg = NULL;
     struct store *st = NULL;
     enum csmap_rc rc;

@@ -62,8 +62,8 @@ enum scan {
 };
 
 struct scan_state {
-    size_t i;     /* next byte */
-    long lines;   /* line breaks passed */
+    size_t i;   /* next byte */
+    long lines; /* line breaks passed */
     bool bad;
     enum csmap_rc rc;
 };
@@ -189,8 +189,8 @@ static enum csmap_rc skip_bom(struct csv_reader *r)
     while (in->len - in->pos < 3 && !in->eof)
         if ((rc = ingest_input_fill(in, &got)))
             return rc;
-    if (in->len - in->pos >= 3 && memcmp(in->buf + in->pos, "\xef\xbb\xbf",
-                                         3) == 0)
+    if (in->len - in->pos >= 3 &&
+        memcmp(in->buf + in->pos, "\xef\xbb\xbf", 3) == 0)
         in->pos += 3;
     r->started = true;
     return CS_OK;

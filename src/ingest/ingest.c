@@ -36,11 +36,11 @@ struct job {
     enum ingest_kind kind;
     enum preset preset;
     const char *preset_name;
-    const cJSON *map;     /* the source's field map, or NULL */
+    const cJSON *map; /* the source's field map, or NULL */
     const struct kind_spec *ks;
-    int *colmap;          /* CSV column -> field index, or -1 */
+    int *colmap; /* CSV column -> field index, or -1 */
     size_t n_cols;
-    cJSON *first;         /* the first JSON record, read to detect */
+    cJSON *first; /* the first JSON record, read to detect */
     long first_line;
     struct ingest_stats stats;
     struct loader *ld;
@@ -49,7 +49,7 @@ struct job {
     struct ingest_segment *sg;
     struct strmap unknown; /* JSON members already reported */
     unsigned long not_track, no_account;
-    bool loading;          /* the file's transaction has begun */
+    bool loading; /* the file's transaction has begun */
 };
 
 static bool has_name(const struct names *nm, const char *name)
@@ -100,14 +100,15 @@ static const cJSON *source_by_names(const cJSON *sources,
 {
     const cJSON *src;
 
-    cJSON_ArrayForEach(src, sources) {
+    cJSON_ArrayForEach(src, sources)
+    {
         const cJSON *map, *m;
         enum ingest_kind kind;
         bool all = true;
         if (!source_parts(src, &kind, &map) || !map || !map->child)
             continue;
-        cJSON_ArrayForEach(m, map)
-            all = all && cJSON_IsString(m) && has_name(nm, m->valuestring);
+        cJSON_ArrayForEach(m, map) all =
+            all && cJSON_IsString(m) && has_name(nm, m->valuestring);
         if (all)
             return src;
     }
@@ -117,8 +118,8 @@ static const cJSON *source_by_names(const cJSON *sources,
 /* A Segment call: a type of the Segment spec and a user. */
 static bool is_segment(const cJSON *first)
 {
-    static const char *const types[] = { "track", "identify", "group",
-                                         "page",  "screen",   "alias" };
+    static const char *const types[] = {"track", "identify", "group",
+                                        "page",  "screen",   "alias"};
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(first, "type");
     bool known = false;
 
@@ -165,7 +166,7 @@ static enum csmap_rc named_preset(struct job *j)
     }
     if (j->fmt != FMT_JSON) {
         ingest_error("%s: the %s preset reads JSON or JSON Lines", j->path,
-                  name);
+                     name);
         return CS_DATA;
     }
     return CS_OK;
@@ -203,8 +204,8 @@ static enum csmap_rc detect(struct job *j, const struct names *nm)
     }
     if (j->kind == INGEST_UNKNOWN) {
         ingest_error("%s: cannot tell what this file holds; name the kind "
-                  "with --kind",
-                  j->path);
+                     "with --kind",
+                     j->path);
         return CS_DATA;
     }
     j->ks = kind_spec_of(j->kind);
@@ -262,13 +263,15 @@ static int column_field(const struct job *j, const char *name, size_t n)
     const cJSON *m;
     int f;
 
-    cJSON_ArrayForEach(m, j->map) {
+    cJSON_ArrayForEach(m, j->map)
+    {
         if (cJSON_IsString(m) && strlen(m->valuestring) == n &&
             memcmp(m->valuestring, name, n) == 0)
             return kind_field(j->ks, m->string, strlen(m->string));
     }
     f = kind_field(j->ks, name, n);
-    if (f >= 0 && cJSON_GetObjectItemCaseSensitive(j->map, j->ks->fields[f].name))
+    if (f >= 0 &&
+        cJSON_GetObjectItemCaseSensitive(j->map, j->ks->fields[f].name))
         return -1;
     return f;
 }
@@ -305,7 +308,7 @@ static enum csmap_rc map_columns(struct job *j, const struct names *nm)
             found = found || j->colmap[c] == (int)f;
         if (j->ks->fields[f].required && !found) {
             ingest_error("%s: missing required column '%s'", j->path,
-                      j->ks->fields[f].name);
+                         j->ks->fields[f].name);
             return CS_DATA;
         }
     }
@@ -316,14 +319,14 @@ static enum csmap_rc map_columns(struct job *j, const struct names *nm)
 /* Read the CSV header and decide the kind from it. */
 static enum csmap_rc csv_header(struct job *j)
 {
-    struct names nm = { 0 };
+    struct names nm = {0};
     enum csmap_rc rc;
 
     csv_init(&j->csv, &j->in);
     rc = csv_next(&j->csv);
     if (rc == CS_NOTFOUND || rc == CS_DATA || rc == CS_TOOBIG) {
         ingest_error("%s: cannot read the header: %s", j->path,
-                  rc == CS_NOTFOUND ? "no header row" : j->csv.err);
+                     rc == CS_NOTFOUND ? "no header row" : j->csv.err);
         return CS_DATA;
     }
     if (rc)
@@ -331,7 +334,7 @@ static enum csmap_rc csv_header(struct job *j)
     if ((rc = names_alloc(&nm, j->csv.n_fields)))
         goto out;
     for (size_t c = 0; c < j->csv.n_fields; c++) {
-        struct row_val v = { j->csv.fields[c].p, j->csv.fields[c].n };
+        struct row_val v = {j->csv.fields[c].p, j->csv.fields[c].n};
         while (v.n && (v.p[v.n - 1] == ' ' || v.p[v.n - 1] == '\t'))
             v.n--;
         while (v.n && (v.p[0] == ' ' || v.p[0] == '\t'))
@@ -344,7 +347,7 @@ static enum csmap_rc csv_header(struct job *j)
         goto out;
     if (j->preset == P_ZENDESK || j->preset == P_SEGMENT) {
         ingest_error("%s: the %s preset reads JSON or JSON Lines", j->path,
-                  j->preset_name);
+                     j->preset_name);
         rc = CS_DATA;
         goto out;
     }
@@ -393,7 +396,7 @@ static void report_reader(struct job *j, long line, const char *err)
 /* Read the first JSON record and decide the kind from it. */
 static enum csmap_rc json_first(struct job *j)
 {
-    struct names nm = { 0 };
+    struct names nm = {0};
     const char *p;
     size_t n, k = 0;
     enum csmap_rc rc;
@@ -404,7 +407,7 @@ static enum csmap_rc json_first(struct job *j)
         rc = json_next(&j->json, &p, &n);
         if (rc == CS_NOTFOUND || rc == CS_DATA || rc == CS_TOOBIG) {
             ingest_error("%s:%ld: %s", j->path, j->json.line,
-                      rc == CS_NOTFOUND ? "no records" : j->json.err);
+                         rc == CS_NOTFOUND ? "no records" : j->json.err);
             return CS_DATA;
         }
         if (rc)
@@ -417,7 +420,8 @@ static enum csmap_rc json_first(struct job *j)
     j->first_line = j->json.line;
     if ((rc = names_alloc(&nm, (size_t)cJSON_GetArraySize(j->first))))
         goto out;
-    cJSON_ArrayForEach(m, j->first) {
+    cJSON_ArrayForEach(m, j->first)
+    {
         nm.p[k] = m->string;
         nm.n[k++] = strlen(m->string);
     }
@@ -444,9 +448,9 @@ static bool known_member(const struct job *j, const char *name)
 
     if (kind_field(j->ks, name, strlen(name)) >= 0)
         return true;
-    cJSON_ArrayForEach(m, j->map)
-        if (cJSON_IsString(m) && strcmp(m->valuestring, name) == 0)
-            return true;
+    cJSON_ArrayForEach(m, j->map) if (cJSON_IsString(m) &&
+                                      strcmp(m->valuestring, name) ==
+                                          0) return true;
     return false;
 }
 
@@ -455,7 +459,8 @@ static enum csmap_rc warn_unknown_members(struct job *j, const cJSON *obj)
     const cJSON *m;
     int64_t seen;
 
-    cJSON_ArrayForEach(m, obj) {
+    cJSON_ArrayForEach(m, obj)
+    {
         size_t n = strlen(m->string);
         if (known_member(j, m->string) ||
             strmap_get(&j->unknown, m->string, n, &seen))
@@ -525,9 +530,8 @@ static enum csmap_rc json_record(struct job *j, const cJSON *obj)
         tickets = cJSON_GetObjectItemCaseSensitive(obj, "tickets");
         if (!cJSON_IsArray(tickets))
             return zendesk_ticket(j, obj);
-        cJSON_ArrayForEach(t, tickets)
-            if ((rc = zendesk_ticket(j, t)))
-                return rc;
+        cJSON_ArrayForEach(t,
+                           tickets) if ((rc = zendesk_ticket(j, t))) return rc;
         return CS_OK;
     }
     j->stats.read++;
@@ -658,10 +662,9 @@ static void summary(const struct job *j)
                  j->path, j->not_track, j->no_account);
     log_note("%s: %s%s%s%s, %lu read, %lu loaded, %lu replaced, "
              "%lu rejected, %lu skipped",
-             j->path, ingest_kind_name(j->kind),
-             j->preset_name ? " (" : "", j->preset_name ? j->preset_name : "",
-             j->preset_name ? ")" : "", s->read, s->loaded, s->replaced,
-             s->rejected, s->skipped);
+             j->path, ingest_kind_name(j->kind), j->preset_name ? " (" : "",
+             j->preset_name ? j->preset_name : "", j->preset_name ? ")" : "",
+             s->read, s->loaded, s->replaced, s->rejected, s->skipped);
 }
 
 /* Read every record into the store inside one transaction. */
@@ -683,8 +686,8 @@ static enum csmap_rc load(struct job *j, struct store *st)
         goto out;
     if (j->opt->strict && j->stats.rejected) {
         ingest_error("%s: nothing loaded: %lu rows rejected and --strict is "
-                  "given",
-                  j->path, j->stats.rejected);
+                     "given",
+                     j->path, j->stats.rejected);
         j->stats.loaded = j->stats.replaced = 0;
         rc = CS_DATA;
         goto out;

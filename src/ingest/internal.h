@@ -15,9 +15,9 @@ struct sqlite3_stmt;
 /* A map from byte strings to integers; keys are copied. */
 struct strmap {
     struct strmap_slot *slots;
-    size_t cap;  /* a power of two, or 0 */
+    size_t cap; /* a power of two, or 0 */
     size_t used;
-    char *keys;  /* every key, back to back */
+    char *keys; /* every key, back to back */
     size_t keys_len, keys_cap;
 };
 
@@ -40,12 +40,12 @@ void ingest_radix_sort(struct sort_item *a, struct sort_item *tmp, size_t n);
 
 /* What a field holds, and so how it is checked and stored. */
 enum field_type {
-    FT_TEXT,     /* any UTF-8 text */
-    FT_ACCOUNT,  /* an account_id or external id -> the account's row id */
-    FT_DATE,     /* a date, or a timestamp standing for its UTC date */
-    FT_TS,       /* a timestamp -> epoch seconds */
+    FT_TEXT,    /* any UTF-8 text */
+    FT_ACCOUNT, /* an account_id or external id -> the account's row id */
+    FT_DATE,    /* a date, or a timestamp standing for its UTC date */
+    FT_TS,      /* a timestamp -> epoch seconds */
     FT_BOOL,
-    FT_COUNT,    /* a whole number >= 0 */
+    FT_COUNT, /* a whole number >= 0 */
     FT_NUMBER,
     FT_PRIORITY, /* urgent, high, normal, low in any case */
     FT_FKIND,    /* nps, csat, survey, qbr_note, suggestion, churn_debrief */
@@ -72,24 +72,53 @@ int kind_field(const struct kind_spec *ks, const char *name, size_t n);
 
 /* Field indexes the loader uses by name. */
 enum {
-    F_ACC_ID = 0, F_ACC_NAME, F_ACC_SEGMENT, F_ACC_PLAN, F_ACC_SEATS,
-    F_ACC_ARR, F_ACC_OWNER, F_ACC_SIGNUP, F_ACC_EXT,
+    F_ACC_ID = 0,
+    F_ACC_NAME,
+    F_ACC_SEGMENT,
+    F_ACC_PLAN,
+    F_ACC_SEATS,
+    F_ACC_ARR,
+    F_ACC_OWNER,
+    F_ACC_SIGNUP,
+    F_ACC_EXT,
 };
 enum {
-    F_CON_ID = 0, F_CON_ACCOUNT, F_CON_NAME, F_CON_EMAIL, F_CON_ROLE,
-    F_CON_SPONSOR, F_CON_FIRST, F_CON_LEFT,
+    F_CON_ID = 0,
+    F_CON_ACCOUNT,
+    F_CON_NAME,
+    F_CON_EMAIL,
+    F_CON_ROLE,
+    F_CON_SPONSOR,
+    F_CON_FIRST,
+    F_CON_LEFT,
 };
 enum { F_EV_ACCOUNT = 0, F_EV_USER, F_EV_EVENT, F_EV_TS, F_EV_MSG };
 enum {
-    F_TK_ID = 0, F_TK_ACCOUNT, F_TK_CREATED, F_TK_RESOLVED, F_TK_PRIORITY,
-    F_TK_STATUS, F_TK_SUBJECT, F_TK_DESC, F_TK_TAGS,
+    F_TK_ID = 0,
+    F_TK_ACCOUNT,
+    F_TK_CREATED,
+    F_TK_RESOLVED,
+    F_TK_PRIORITY,
+    F_TK_STATUS,
+    F_TK_SUBJECT,
+    F_TK_DESC,
+    F_TK_TAGS,
 };
 enum {
-    F_FB_ACCOUNT = 0, F_FB_DATE, F_FB_KIND, F_FB_SCORE, F_FB_TEXT,
+    F_FB_ACCOUNT = 0,
+    F_FB_DATE,
+    F_FB_KIND,
+    F_FB_SCORE,
+    F_FB_TEXT,
     F_FB_EMAIL,
 };
 enum {
-    F_CT_ACCOUNT = 0, F_CT_START, F_CT_END, F_CT_ID, F_CT_ARR, F_CT_SEATS,
+    F_CT_ACCOUNT = 0,
+    F_CT_START,
+    F_CT_END,
+    F_CT_ID,
+    F_CT_ARR,
+    F_CT_SEATS,
     F_CT_PLAN,
 };
 
@@ -101,15 +130,15 @@ extern const char *const ingest_feedback_kinds[];
 struct row_val {
     const char *p; /* not NUL-terminated; not owned */
     size_t n;
-    bool set;      /* given and not empty */
-    int64_t i;     /* FT_ACCOUNT, FT_DATE, FT_TS, FT_BOOL, FT_COUNT, enums */
-    double d;      /* FT_NUMBER */
+    bool set;  /* given and not empty */
+    int64_t i; /* FT_ACCOUNT, FT_DATE, FT_TS, FT_BOOL, FT_COUNT, enums */
+    double d;  /* FT_NUMBER */
 };
 
 struct row {
     struct row_val v[ROW_MAX_FIELDS];
     long line;
-    bool zendesk_org; /* the account field is a Zendesk organization id */
+    bool zendesk_org;  /* the account field is a Zendesk organization id */
     char scratch[512]; /* room for numbers turned into text */
     size_t scratch_len;
 };
@@ -166,7 +195,6 @@ void ingest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Report a bad row as FILE:LINE: field: reason. */
 void ingest_bad_row(const char *file, long line, const char *field,
-                    const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

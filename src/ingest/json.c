@@ -81,8 +81,7 @@ static enum csmap_rc peek(struct json_reader *r, int *c)
 }
 
 /* Skip a string whose opening quote is at b[*i]; *i ends after it. */
-static enum scan scan_string(const char *b, size_t len, size_t *i,
-                             long *lines)
+static enum scan scan_string(const char *b, size_t len, size_t *i, long *lines)
 {
     size_t k = *i + 1;
 
@@ -102,8 +101,7 @@ static enum scan scan_string(const char *b, size_t len, size_t *i,
 }
 
 /* The extent of the value at b: n bytes, with lines line breaks. */
-static enum scan scan_value(const char *b, size_t len, size_t *n,
-                            long *lines)
+static enum scan scan_value(const char *b, size_t len, size_t *n, long *lines)
 {
     size_t i = 0;
     long depth = 0;
@@ -152,12 +150,11 @@ static enum csmap_rc take_value(struct json_reader *r, const char **p,
     long lines;
 
     for (;;) {
-        enum scan res = scan_value(in->buf + in->pos, in->len - in->pos, n,
-                                   &lines);
-        if (res == SCAN_DONE || (res == SCAN_MORE && in->eof && *n > 0 &&
-                                 in->buf[in->pos] != '{' &&
-                                 in->buf[in->pos] != '[' &&
-                                 in->buf[in->pos] != '"'))
+        enum scan res =
+            scan_value(in->buf + in->pos, in->len - in->pos, n, &lines);
+        if (res == SCAN_DONE ||
+            (res == SCAN_MORE && in->eof && *n > 0 && in->buf[in->pos] != '{' &&
+             in->buf[in->pos] != '[' && in->buf[in->pos] != '"'))
             break;
         if (in->eof)
             return bad(r, "unexpected end of the JSON document");
@@ -172,8 +169,7 @@ static enum csmap_rc take_value(struct json_reader *r, const char **p,
 }
 
 /* The next line of JSON Lines that is not blank. */
-static enum csmap_rc next_line(struct json_reader *r, const char **p,
-                               size_t *n)
+static enum csmap_rc next_line(struct json_reader *r, const char **p, size_t *n)
 {
     struct ingest_input *in = r->in;
     enum csmap_rc rc;
@@ -281,8 +277,8 @@ static enum csmap_rc detect(struct json_reader *r, int c)
     for (;;) {
         size_t n;
         long lines;
-        enum scan res = scan_value(in->buf + in->pos, in->len - in->pos, &n,
-                                   &lines);
+        enum scan res =
+            scan_value(in->buf + in->pos, in->len - in->pos, &n, &lines);
         const char *nl = memchr(in->buf + in->pos, '\n', in->len - in->pos);
         if (res == SCAN_DONE) {
             r->mode = lines == 0 ? JSON_LINES : JSON_PAGE;

@@ -27,14 +27,25 @@
 #define BLOOM_MAX_KEYS 4000000
 
 enum stmt_id {
-    S_ACC_UPSERT, S_EXT_CLEAR, S_EXT_PUT,
-    S_CON_EXISTS, S_CON_UPSERT,
-    S_TK_EXISTS, S_TK_UPSERT,
-    S_CT_EXISTS, S_CT_UPSERT,
+    S_ACC_UPSERT,
+    S_EXT_CLEAR,
+    S_EXT_PUT,
+    S_CON_EXISTS,
+    S_CON_UPSERT,
+    S_TK_EXISTS,
+    S_TK_UPSERT,
+    S_CT_EXISTS,
+    S_CT_UPSERT,
     S_FB_INSERT,
-    S_NAME_INSERT, S_USER_INSERT, S_SEEN_SET, S_DAY_ADD, S_DAY_SUB,
+    S_NAME_INSERT,
+    S_USER_INSERT,
+    S_SEEN_SET,
+    S_DAY_ADD,
+    S_DAY_SUB,
     S_DAY_DEL,
-    S_SEEN_FIND, S_SEEN_MANY, S_DAY_MANY, /* GROUP rows each, built */
+    S_SEEN_FIND,
+    S_SEEN_MANY,
+    S_DAY_MANY, /* GROUP rows each, built */
     S_COUNT,
 };
 
@@ -52,9 +63,8 @@ static const char *const stmt_sql[S_COUNT] = {
         " owner = excluded.owner, signup_date = excluded.signup_date"
         " RETURNING id",
     [S_EXT_CLEAR] = "DELETE FROM account_ext WHERE account = ?1",
-    [S_EXT_PUT] =
-        "INSERT INTO account_ext(ext, account) VALUES (?1, ?2)"
-        " ON CONFLICT(ext) DO UPDATE SET account = excluded.account",
+    [S_EXT_PUT] = "INSERT INTO account_ext(ext, account) VALUES (?1, ?2)"
+                  " ON CONFLICT(ext) DO UPDATE SET account = excluded.account",
     [S_CON_EXISTS] = "SELECT 1 FROM contact WHERE contact_id = ?1",
     [S_CON_UPSERT] =
         "INSERT INTO contact(contact_id, account, name, email, role,"
@@ -87,9 +97,8 @@ static const char *const stmt_sql[S_COUNT] = {
         " text, contact_email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_NAME_INSERT] = "INSERT INTO event_name(name) VALUES (?1)",
     [S_USER_INSERT] = "INSERT INTO app_user(account, user_id) VALUES (?1, ?2)",
-    [S_SEEN_SET] =
-        "UPDATE event_seen SET account = ?2, day = ?3, event = ?4,"
-        " user = ?5 WHERE key = ?1",
+    [S_SEEN_SET] = "UPDATE event_seen SET account = ?2, day = ?3, event = ?4,"
+                   " user = ?5 WHERE key = ?1",
     [S_DAY_ADD] =
         "INSERT INTO event_day(account, day, event, user, n)"
         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(account, day, event, user)"
@@ -97,9 +106,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_DAY_SUB] =
         "UPDATE event_day SET n = n + ?5 WHERE account = ?1 AND day = ?2"
         " AND event = ?3 AND user = ?4",
-    [S_DAY_DEL] =
-        "DELETE FROM event_day WHERE account = ?1 AND day = ?2"
-        " AND event = ?3 AND user = ?4 AND n <= 0",
+    [S_DAY_DEL] = "DELETE FROM event_day WHERE account = ?1 AND day = ?2"
+                  " AND event = ?3 AND user = ?4 AND n <= 0",
 };
 
 /* An event waiting in the batch: its key and its cell. */
@@ -154,8 +162,8 @@ static enum csmap_rc prepare_sql(struct loader *ld, enum stmt_id id,
 }
 
 /* Write head, then GROUP copies of row separated by commas, then tail. */
-static enum csmap_rc group_sql(struct buf *b, const char *head,
-                               const char *row, const char *tail)
+static enum csmap_rc group_sql(struct buf *b, const char *head, const char *row,
+                               const char *tail)
 {
     enum csmap_rc rc;
 
@@ -173,16 +181,19 @@ static enum csmap_rc prepare_groups(struct loader *ld)
     struct buf b = BUF_INIT;
     enum csmap_rc rc;
 
-    if ((rc = group_sql(&b, "SELECT key, account, day, event, user FROM"
-                            " event_seen WHERE key IN (",
+    if ((rc = group_sql(&b,
+                        "SELECT key, account, day, event, user FROM"
+                        " event_seen WHERE key IN (",
                         "?", ")")) ||
         (rc = prepare_sql(ld, S_SEEN_FIND, buf_str(&b))) ||
-        (rc = group_sql(&b, "INSERT OR IGNORE INTO event_seen(key, account,"
-                            " day, event, user) VALUES ",
+        (rc = group_sql(&b,
+                        "INSERT OR IGNORE INTO event_seen(key, account,"
+                        " day, event, user) VALUES ",
                         "(?,?,?,?,?)", "")) ||
         (rc = prepare_sql(ld, S_SEEN_MANY, buf_str(&b))) ||
-        (rc = group_sql(&b, "INSERT INTO event_day(account, day, event,"
-                            " user, n) VALUES ",
+        (rc = group_sql(&b,
+                        "INSERT INTO event_day(account, day, event,"
+                        " user, n) VALUES ",
                         "(?,?,?,?,?)",
                         " ON CONFLICT(account, day, event, user) DO UPDATE"
                         " SET n = n + excluded.n")) ||
@@ -288,8 +299,8 @@ static enum csmap_rc load_maps(struct loader *ld)
 {
     enum csmap_rc rc;
 
-    if ((rc = load_map(ld, &ld->accounts,
-                       "SELECT account_id, id FROM account", false)) ||
+    if ((rc = load_map(ld, &ld->accounts, "SELECT account_id, id FROM account",
+                       false)) ||
         (rc = load_map(ld, &ld->ext, "SELECT ext, account FROM account_ext",
                        false)))
         return rc;
@@ -462,8 +473,8 @@ static enum csmap_rc load_account(struct loader *ld, const struct row *row)
     sqlite3_stmt *s = ld->stmt[S_ACC_UPSERT];
     const struct row_val *v = row->v;
     int64_t id;
-    bool replaced = strmap_get(&ld->accounts, v[F_ACC_ID].p, v[F_ACC_ID].n,
-                               &id);
+    bool replaced =
+        strmap_get(&ld->accounts, v[F_ACC_ID].p, v[F_ACC_ID].n, &id);
     int step;
 
     bind_text(s, 1, &v[F_ACC_ID]);

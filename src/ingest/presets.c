@@ -27,8 +27,8 @@ static const char *zendesk_resolved_text(const cJSON *t)
         return s;
     if ((s = member_str(t, "solved_at")))
         return s;
-    if (status && (strcmp(status, "solved") == 0 ||
-                   strcmp(status, "closed") == 0))
+    if (status &&
+        (strcmp(status, "solved") == 0 || strcmp(status, "closed") == 0))
         return member_str(t, "updated_at");
     return NULL;
 }
@@ -51,8 +51,8 @@ enum csmap_rc ingest_zendesk_resolved(const cJSON *ticket, bool *resolved,
 }
 
 /* Text of a scalar member (numbers written as integers) into the row. */
-static enum csmap_rc scalar(const cJSON *obj, const char *key,
-                            struct row *row, struct row_val *v)
+static enum csmap_rc scalar(const cJSON *obj, const char *key, struct row *row,
+                            struct row_val *v)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
     char num[32];
@@ -87,7 +87,8 @@ static enum csmap_rc join_tags(const cJSON *t, struct buf *tags,
         v->set = v->n > 0;
         return CS_OK;
     }
-    cJSON_ArrayForEach(tag, arr) {
+    cJSON_ArrayForEach(tag, arr)
+    {
         if (!cJSON_IsString(tag))
             continue;
         if ((tags->len && (rc = buf_addc(tags, ' '))) ||
@@ -107,10 +108,13 @@ enum csmap_rc zendesk_row(const cJSON *t, const char *file, struct buf *tags,
         const char *key;
         int field;
     } plain[] = {
-        { "id", F_TK_ID },           { "organization_id", F_TK_ACCOUNT },
-        { "created_at", F_TK_CREATED }, { "priority", F_TK_PRIORITY },
-        { "status", F_TK_STATUS },   { "subject", F_TK_SUBJECT },
-        { "description", F_TK_DESC },
+        {"id", F_TK_ID},
+        {"organization_id", F_TK_ACCOUNT},
+        {"created_at", F_TK_CREATED},
+        {"priority", F_TK_PRIORITY},
+        {"status", F_TK_STATUS},
+        {"subject", F_TK_SUBJECT},
+        {"description", F_TK_DESC},
     };
     const char *resolved = zendesk_resolved_text(t);
     enum csmap_rc rc;
@@ -164,7 +168,7 @@ void ingest_segment_free(struct ingest_segment *sg)
 
 const char *ingest_segment_user(const cJSON *call, char tmp[32])
 {
-    const char *keys[] = { "userId", "anonymousId" };
+    const char *keys[] = {"userId", "anonymousId"};
 
     for (size_t i = 0; i < 2; i++) {
         const cJSON *item = cJSON_GetObjectItemCaseSensitive(call, keys[i]);
@@ -189,8 +193,7 @@ enum segment_call segment_call_type(const cJSON *call)
     return SEG_OTHER;
 }
 
-enum csmap_rc ingest_segment_group(struct ingest_segment *sg,
-                                   const cJSON *call)
+enum csmap_rc ingest_segment_group(struct ingest_segment *sg, const cJSON *call)
 {
     char tmp[32];
     const char *user = ingest_segment_user(call, tmp);

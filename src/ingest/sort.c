@@ -11,7 +11,7 @@
 static bool pass(const struct sort_item *src, struct sort_item *dst, size_t n,
                  unsigned shift)
 {
-    size_t count[DIGITS] = { 0 };
+    size_t count[DIGITS] = {0};
     size_t sum = 0;
 
     for (size_t i = 0; i < n; i++)

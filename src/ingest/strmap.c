@@ -40,8 +40,7 @@ static struct strmap_slot *find(const struct strmap *m, uint64_t h,
     }
 }
 
-bool strmap_get(const struct strmap *m, const void *key, size_t n,
-                int64_t *val)
+bool strmap_get(const struct strmap *m, const void *key, size_t n, int64_t *val)
 {
     struct strmap_slot *s;
 

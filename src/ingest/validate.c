@@ -13,61 +13,60 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct field_spec account_fields[] = {
-    { "account_id", FT_TEXT, true },     { "name", FT_TEXT, true },
-    { "segment", FT_TEXT, false },       { "plan", FT_TEXT, false },
-    { "seats", FT_COUNT, false },        { "arr", FT_NUMBER, false },
-    { "owner", FT_TEXT, false },         { "signup_date", FT_DATE, true },
-    { "external_ids", FT_EXT, false },
+    {"account_id", FT_TEXT, true},   {"name", FT_TEXT, true},
+    {"segment", FT_TEXT, false},     {"plan", FT_TEXT, false},
+    {"seats", FT_COUNT, false},      {"arr", FT_NUMBER, false},
+    {"owner", FT_TEXT, false},       {"signup_date", FT_DATE, true},
+    {"external_ids", FT_EXT, false},
 };
 static const struct field_spec contact_fields[] = {
-    { "contact_id", FT_TEXT, true }, { "account_id", FT_ACCOUNT, true },
-    { "name", FT_TEXT, false },      { "email", FT_TEXT, false },
-    { "role", FT_TEXT, false },      { "is_sponsor", FT_BOOL, false },
-    { "first_seen", FT_DATE, true }, { "left_at", FT_DATE, false },
+    {"contact_id", FT_TEXT, true}, {"account_id", FT_ACCOUNT, true},
+    {"name", FT_TEXT, false},      {"email", FT_TEXT, false},
+    {"role", FT_TEXT, false},      {"is_sponsor", FT_BOOL, false},
+    {"first_seen", FT_DATE, true}, {"left_at", FT_DATE, false},
 };
 static const struct field_spec event_fields[] = {
-    { "account_id", FT_ACCOUNT, true }, { "user_id", FT_TEXT, true },
-    { "event", FT_TEXT, true },         { "timestamp", FT_TS, true },
-    { "message_id", FT_TEXT, false },
+    {"account_id", FT_ACCOUNT, true}, {"user_id", FT_TEXT, true},
+    {"event", FT_TEXT, true},         {"timestamp", FT_TS, true},
+    {"message_id", FT_TEXT, false},
 };
 static const struct field_spec ticket_fields[] = {
-    { "ticket_id", FT_TEXT, true },      { "account_id", FT_ACCOUNT, true },
-    { "created_at", FT_TS, true },       { "resolved_at", FT_TS, false },
-    { "priority", FT_PRIORITY, false },  { "status", FT_TEXT, false },
-    { "subject", FT_TEXT, false },       { "description", FT_TEXT, false },
-    { "tags", FT_TEXT, false },
+    {"ticket_id", FT_TEXT, true},     {"account_id", FT_ACCOUNT, true},
+    {"created_at", FT_TS, true},      {"resolved_at", FT_TS, false},
+    {"priority", FT_PRIORITY, false}, {"status", FT_TEXT, false},
+    {"subject", FT_TEXT, false},      {"description", FT_TEXT, false},
+    {"tags", FT_TEXT, false},
 };
 static const struct field_spec feedback_fields[] = {
-    { "account_id", FT_ACCOUNT, true }, { "date", FT_DATE, true },
-    { "kind", FT_FKIND, true },         { "score", FT_NUMBER, false },
-    { "text", FT_TEXT, false },         { "contact_email", FT_TEXT, false },
+    {"account_id", FT_ACCOUNT, true}, {"date", FT_DATE, true},
+    {"kind", FT_FKIND, true},         {"score", FT_NUMBER, false},
+    {"text", FT_TEXT, false},         {"contact_email", FT_TEXT, false},
 };
 static const struct field_spec contract_fields[] = {
-    { "account_id", FT_ACCOUNT, true }, { "start_date", FT_DATE, true },
-    { "end_date", FT_DATE, true },      { "contract_id", FT_TEXT, false },
-    { "arr", FT_NUMBER, false },        { "seats", FT_COUNT, false },
-    { "plan", FT_TEXT, false },
+    {"account_id", FT_ACCOUNT, true}, {"start_date", FT_DATE, true},
+    {"end_date", FT_DATE, true},      {"contract_id", FT_TEXT, false},
+    {"arr", FT_NUMBER, false},        {"seats", FT_COUNT, false},
+    {"plan", FT_TEXT, false},
 };
 
 static const struct kind_spec kinds[] = {
-    { INGEST_ACCOUNTS, account_fields, N(account_fields) },
-    { INGEST_CONTACTS, contact_fields, N(contact_fields) },
-    { INGEST_EVENTS, event_fields, N(event_fields) },
-    { INGEST_TICKETS, ticket_fields, N(ticket_fields) },
-    { INGEST_FEEDBACK, feedback_fields, N(feedback_fields) },
-    { INGEST_CONTRACTS, contract_fields, N(contract_fields) },
+    {INGEST_ACCOUNTS, account_fields, N(account_fields)},
+    {INGEST_CONTACTS, contact_fields, N(contact_fields)},
+    {INGEST_EVENTS, event_fields, N(event_fields)},
+    {INGEST_TICKETS, ticket_fields, N(ticket_fields)},
+    {INGEST_FEEDBACK, feedback_fields, N(feedback_fields)},
+    {INGEST_CONTRACTS, contract_fields, N(contract_fields)},
 };
 
 static const char *const kind_names[] = {
-    "unknown", "accounts", "contacts", "events",
+    "unknown", "accounts", "contacts",  "events",
     "tickets", "feedback", "contracts",
 };
 
-const char *const ingest_priorities[] = { "urgent", "high", "normal", "low",
-                                          NULL };
+const char *const ingest_priorities[] = {"urgent", "high", "normal", "low",
+                                         NULL};
 const char *const ingest_feedback_kinds[] = {
-    "nps", "csat", "survey", "qbr_note", "suggestion", "churn_debrief", NULL
-};
+    "nps", "csat", "survey", "qbr_note", "suggestion", "churn_debrief", NULL};
 
 const char *ingest_kind_name(enum ingest_kind kind)
 {
@@ -226,8 +225,7 @@ static const char *check_value(const struct field_spec *fs,
     case FT_ACCOUNT:
         if (zendesk_org) {
             char key[64];
-            int k = snprintf(key, sizeof(key), "zendesk:%.*s", (int)v->n,
-                             v->p);
+            int k = snprintf(key, sizeof(key), "zendesk:%.*s", (int)v->n, v->p);
             if (k > 0 && (size_t)k < sizeof(key) &&
                 loader_account(ld, key, (size_t)k, &v->i))
                 return NULL;
@@ -235,18 +233,19 @@ static const char *check_value(const struct field_spec *fs,
         if (trim(v) && loader_account(ld, v->p, v->n, &v->i))
             return NULL;
         if (zendesk_org)
-            snprintf(why, why_n, "no account for Zendesk organization "
+            snprintf(why, why_n,
+                     "no account for Zendesk organization "
                      "'%.*s%s' (as zendesk:%.*s or as an account_id)",
                      shown(v->n), v->p, ellipsis(v->n), shown(v->n), v->p);
         else
-            snprintf(why, why_n, "unknown account '%.*s%s'", shown(v->n),
-                     v->p, ellipsis(v->n));
+            snprintf(why, why_n, "unknown account '%.*s%s'", shown(v->n), v->p,
+                     ellipsis(v->n));
         return why;
     case FT_DATE:
         if (trim(v) && check_day(v))
             return NULL;
-        snprintf(why, why_n, "'%.*s%s' is not a date (YYYY-MM-DD)",
-                 shown(v->n), v->p, ellipsis(v->n));
+        snprintf(why, why_n, "'%.*s%s' is not a date (YYYY-MM-DD)", shown(v->n),
+                 v->p, ellipsis(v->n));
         return why;
     case FT_TS:
         if (trim(v) && date_parse_ts(v->p, v->n, &v->i))
@@ -260,8 +259,10 @@ static const char *check_value(const struct field_spec *fs,
             v->i = b;
             return NULL;
         }
-        snprintf(why, why_n, "'%.*s%s' is not a boolean (true, false, yes, "
-                 "no, 1, 0)", shown(v->n), v->p, ellipsis(v->n));
+        snprintf(why, why_n,
+                 "'%.*s%s' is not a boolean (true, false, yes, "
+                 "no, 1, 0)",
+                 shown(v->n), v->p, ellipsis(v->n));
         return why;
     case FT_COUNT:
         if (trim(v) && ingest_parse_count(v->p, v->n, &v->i))
@@ -278,21 +279,24 @@ static const char *check_value(const struct field_spec *fs,
     case FT_PRIORITY:
         if (trim(v) && word_index(ingest_priorities, v->p, v->n, &v->i))
             return NULL;
-        snprintf(why, why_n, "'%.*s%s' is not one of urgent, high, normal, "
-                 "low", shown(v->n), v->p, ellipsis(v->n));
+        snprintf(why, why_n,
+                 "'%.*s%s' is not one of urgent, high, normal, "
+                 "low",
+                 shown(v->n), v->p, ellipsis(v->n));
         return why;
     case FT_FKIND:
         if (trim(v) && word_index(ingest_feedback_kinds, v->p, v->n, &v->i))
             return NULL;
-        snprintf(why, why_n, "'%.*s%s' is not one of nps, csat, survey, "
-                 "qbr_note, suggestion, churn_debrief", shown(v->n), v->p,
-                 ellipsis(v->n));
+        snprintf(why, why_n,
+                 "'%.*s%s' is not one of nps, csat, survey, "
+                 "qbr_note, suggestion, churn_debrief",
+                 shown(v->n), v->p, ellipsis(v->n));
         return why;
     case FT_EXT:
         if (!check_ext(v->p, v->n))
             return NULL;
-        snprintf(why, why_n, "'%.*s%s' %s", shown(v->n), v->p,
-                 ellipsis(v->n), check_ext(v->p, v->n));
+        snprintf(why, why_n, "'%.*s%s' %s", shown(v->n), v->p, ellipsis(v->n),
+                 check_ext(v->p, v->n));
         return why;
     }
     return NULL;
@@ -308,8 +312,10 @@ static const char *check_nps(const struct row *row, char *why, size_t why_n)
     if (!s->set)
         return "an NPS response needs a score";
     if (s->d < 0 || s->d > 10 || s->d != (double)(int)s->d) {
-        snprintf(why, why_n, "NPS score '%.*s' is not a whole number from "
-                 "0 to 10", shown(s->n), s->p);
+        snprintf(why, why_n,
+                 "NPS score '%.*s' is not a whole number from "
+                 "0 to 10",
+                 shown(s->n), s->p);
         return why;
     }
     return NULL;
@@ -338,8 +344,8 @@ enum csmap_rc row_check(const struct kind_spec *ks, const struct loader *ld,
                            "invalid UTF-8 at byte %zu of the value", off + 1);
             return CS_DATA;
         }
-        if ((bad = check_value(fs, ld, row->zendesk_org, v, why,
-                               sizeof(why)))) {
+        if ((bad =
+                 check_value(fs, ld, row->zendesk_org, v, why, sizeof(why)))) {
             ingest_bad_row(file, row->line,
                            row->zendesk_org && fs->type == FT_ACCOUNT
                                ? "organization_id"
@@ -348,8 +354,8 @@ enum csmap_rc row_check(const struct kind_spec *ks, const struct loader *ld,
             return CS_DATA;
         }
     }
-    if (ks->kind == INGEST_FEEDBACK && (bad = check_nps(row, why,
-                                                         sizeof(why)))) {
+    if (ks->kind == INGEST_FEEDBACK &&
+        (bad = check_nps(row, why, sizeof(why)))) {
         ingest_bad_row(file, row->line, "score", "%s", bad);
         return CS_DATA;
     }
@@ -388,13 +394,12 @@ static enum csmap_rc json_text(const cJSON *item, struct row *row,
 }
 
 enum csmap_rc row_from_json(const struct kind_spec *ks, const cJSON *map,
-                            const cJSON *obj, const char *file,
-                            struct row *row)
+                            const cJSON *obj, const char *file, struct row *row)
 {
     for (size_t i = 0; i < ks->n_fields; i++) {
         const char *key = ks->fields[i].name;
-        const cJSON *m = map ? cJSON_GetObjectItemCaseSensitive(map, key)
-                             : NULL;
+        const cJSON *m =
+            map ? cJSON_GetObjectItemCaseSensitive(map, key) : NULL;
         const cJSON *item;
         if (cJSON_IsString(m))
             key = m->valuestring;

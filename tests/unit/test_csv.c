@@ -29,8 +29,7 @@ static void csv_close(struct csv_case *c)
     ingest_input_close(&c->in);
 }
 
-static void assert_field(const struct csv_reader *r, size_t i,
-                         const char *want)
+static void assert_field(const struct csv_reader *r, size_t i, const char *want)
 {
     assert_true(i < r->n_fields);
     assert_int_equal(r->fields[i].n, strlen(want));
@@ -39,12 +38,11 @@ static void assert_field(const struct csv_reader *r, size_t i,
 
 static void test_csv_quoted_fields_keep_commas_quotes_and_newlines(void **s)
 {
-    static const char text[] =
-        "id,text\n"
-        "1,\"a, b\"\n"
-        "2,\"say \"\"hi\"\"\"\n"
-        "3,\"two\nlines\"\n"
-        "4,plain\n";
+    static const char text[] = "id,text\n"
+                               "1,\"a, b\"\n"
+                               "2,\"say \"\"hi\"\"\"\n"
+                               "3,\"two\nlines\"\n"
+                               "4,plain\n";
     struct csv_case c;
 
     (void)s;
@@ -69,7 +67,8 @@ static void test_csv_quoted_fields_keep_commas_quotes_and_newlines(void **s)
 
 static void test_csv_crlf_and_bom_are_not_part_of_fields(void **s)
 {
-    static const char text[] = "\xef\xbb\xbf" "a,b\r\n1,\"x\"\r\n2,y\r\n";
+    static const char text[] = "\xef\xbb\xbf"
+                               "a,b\r\n1,\"x\"\r\n2,y\r\n";
     struct csv_case c;
 
     (void)s;
@@ -238,9 +237,9 @@ static void test_json_lines_one_record_a_line(void **s)
     long line = 0;
 
     (void)s;
-    assert_int_equal(split("{\"a\":1}\r\n\n{\"b\":\"[\"}\n", out, sizeof(out),
-                           &line, NULL),
-                     CS_NOTFOUND);
+    assert_int_equal(
+        split("{\"a\":1}\r\n\n{\"b\":\"[\"}\n", out, sizeof(out), &line, NULL),
+        CS_NOTFOUND);
     assert_string_equal(out, "{\"a\":1}|{\"b\":\"[\"}");
     assert_int_equal(line, 3);
 }
@@ -251,9 +250,8 @@ static void test_json_unterminated_array_is_an_error(void **s)
     long line = 0;
 
     (void)s;
-    assert_int_equal(split("[{\"a\": 1}, {\"b\": ", out, sizeof(out), &line,
-                           err),
-                     CS_DATA);
+    assert_int_equal(
+        split("[{\"a\": 1}, {\"b\": ", out, sizeof(out), &line, err), CS_DATA);
     assert_string_equal(out, "{\"a\": 1}");
     assert_non_null(strstr(err, "end of the JSON document"));
 }
@@ -264,9 +262,8 @@ static void test_json_object_without_tickets_is_an_error(void **s)
     long line = 0;
 
     (void)s;
-    assert_int_equal(split("{\n\"count\": 1\n}\n", out, sizeof(out), &line,
-                           err),
-                     CS_DATA);
+    assert_int_equal(
+        split("{\n\"count\": 1\n}\n", out, sizeof(out), &line, err), CS_DATA);
     assert_non_null(strstr(err, "tickets"));
 }
 
@@ -361,7 +358,9 @@ static void test_utf8_check_finds_the_first_bad_byte(void **s)
 
     (void)s;
     assert_true(ingest_utf8_valid("caf\xc3\xa9 \xe2\x82\xac", 9, &bad));
-    assert_false(ingest_utf8_valid("ab\xff" "c", 4, &bad));
+    assert_false(ingest_utf8_valid("ab\xff"
+                                   "c",
+                                   4, &bad));
     assert_int_equal(bad, 2);
     assert_false(ingest_utf8_valid("a\xc3", 2, &bad));
     assert_int_equal(bad, 1);
@@ -373,7 +372,8 @@ static void test_utf8_check_finds_the_first_bad_byte(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv_quoted_fields_keep_commas_quotes_and_newlines),
+        cmocka_unit_test(
+            test_csv_quoted_fields_keep_commas_quotes_and_newlines),
         cmocka_unit_test(test_csv_crlf_and_bom_are_not_part_of_fields),
         cmocka_unit_test(test_csv_blank_and_trailing_lines_are_skipped),
         cmocka_unit_test(test_csv_last_record_needs_no_newline),
@@ -385,7 +385,8 @@ int main(void)
         cmocka_unit_test(test_json_lines_one_record_a_line),
         cmocka_unit_test(test_json_unterminated_array_is_an_error),
         cmocka_unit_test(test_json_object_without_tickets_is_an_error),
-        cmocka_unit_test(test_json_deep_nesting_is_one_element_without_recursion),
+        cmocka_unit_test(
+            test_json_deep_nesting_is_one_element_without_recursion),
         cmocka_unit_test(test_booleans_in_any_case_and_empty_is_false),
         cmocka_unit_test(test_counts_are_whole_non_negative_numbers),
         cmocka_unit_test(test_numbers_reject_words_and_infinity),

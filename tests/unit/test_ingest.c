@@ -67,10 +67,10 @@ static const char *put(struct fixture *f, const char *name, const char *text,
     return out;
 }
 
-static enum csmap_rc load(struct fixture *f, const char *name,
-                          const char *text, struct ingest_stats *stats)
+static enum csmap_rc load(struct fixture *f, const char *name, const char *text,
+                          struct ingest_stats *stats)
 {
-    struct ingest_options opt = { 0 };
+    struct ingest_options opt = {0};
     char path[160];
 
     return ingest_file(f->st, &opt, put(f, name, text, path, sizeof(path)),
@@ -111,20 +111,20 @@ static void test_zendesk_resolved_at_follows_the_rules(void **state)
         bool resolved;
         const char *at;
     } cases[] = {
-        { "{\"metric_set\": {\"solved_at\": \"2024-05-03T00:00:00Z\"},"
-          " \"solved_at\": \"2024-05-04T00:00:00Z\", \"status\": \"open\"}",
-          true, "2024-05-03T00:00:00Z" },
-        { "{\"metric_set\": {\"solved_at\": null},"
-          " \"solved_at\": \"2024-05-04T00:00:00Z\", \"status\": \"open\"}",
-          true, "2024-05-04T00:00:00Z" },
-        { "{\"status\": \"closed\", \"updated_at\": \"2024-05-05T12:00:00Z\"}",
-          true, "2024-05-05T12:00:00Z" },
-        { "{\"status\": \"solved\", \"updated_at\": \"2024-05-06T12:00:00Z\"}",
-          true, "2024-05-06T12:00:00Z" },
-        { "{\"status\": \"pending\", \"updated_at\": \"2024-05-06T12:00:00Z\"}",
-          false, NULL },
-        { "{\"metric_set\": {\"solved_at\": null}, \"status\": \"open\"}",
-          false, NULL },
+        {"{\"metric_set\": {\"solved_at\": \"2024-05-03T00:00:00Z\"},"
+         " \"solved_at\": \"2024-05-04T00:00:00Z\", \"status\": \"open\"}",
+         true, "2024-05-03T00:00:00Z"},
+        {"{\"metric_set\": {\"solved_at\": null},"
+         " \"solved_at\": \"2024-05-04T00:00:00Z\", \"status\": \"open\"}",
+         true, "2024-05-04T00:00:00Z"},
+        {"{\"status\": \"closed\", \"updated_at\": \"2024-05-05T12:00:00Z\"}",
+         true, "2024-05-05T12:00:00Z"},
+        {"{\"status\": \"solved\", \"updated_at\": \"2024-05-06T12:00:00Z\"}",
+         true, "2024-05-06T12:00:00Z"},
+        {"{\"status\": \"pending\", \"updated_at\": \"2024-05-06T12:00:00Z\"}",
+         false, NULL},
+        {"{\"metric_set\": {\"solved_at\": null}, \"status\": \"open\"}", false,
+         NULL},
     };
 
     (void)state;
@@ -138,16 +138,15 @@ static void test_zendesk_resolved_at_follows_the_rules(void **state)
                          CS_OK);
         assert_int_equal(resolved, cases[i].resolved);
         if (cases[i].at) {
-            assert_true(date_parse_ts(cases[i].at, strlen(cases[i].at),
-                                      &want));
+            assert_true(date_parse_ts(cases[i].at, strlen(cases[i].at), &want));
             assert_int_equal(at, want);
         }
         cJSON_Delete(t);
     }
 }
 
-static void test_segment_account_comes_from_context_properties_or_group(
-    void **state)
+static void
+test_segment_account_comes_from_context_properties_or_group(void **state)
 {
     struct ingest_segment *sg = ingest_segment_new();
     cJSON *group1 = cJSON_Parse("{\"type\":\"group\",\"userId\":\"u1\","
@@ -274,7 +273,7 @@ static void test_accounts_upsert_keeps_the_row_id_and_ext_ids(void **state)
 static void test_strict_loads_nothing_from_a_file_with_a_bad_row(void **state)
 {
     struct fixture *f = *state;
-    struct ingest_options opt = { .strict = true };
+    struct ingest_options opt = {.strict = true};
     struct ingest_stats st;
     char path[160];
 
@@ -295,12 +294,11 @@ static void test_strict_loads_nothing_from_a_file_with_a_bad_row(void **state)
 static void test_feedback_rules_and_keys(void **state)
 {
     struct fixture *f = *state;
-    static const char csv[] =
-        "account_id,date,kind,score,text\n"
-        "acme,2024-05-01,nps,9,great\n"
-        "acme,2024-05-01,NPS,11,too high\n"
-        "acme,2024-05-01,rant,,what\n"
-        "acme,2024-05-01T22:00:00-05:00,csat,4.5,ok\n";
+    static const char csv[] = "account_id,date,kind,score,text\n"
+                              "acme,2024-05-01,nps,9,great\n"
+                              "acme,2024-05-01,NPS,11,too high\n"
+                              "acme,2024-05-01,rant,,what\n"
+                              "acme,2024-05-01T22:00:00-05:00,csat,4.5,ok\n";
     struct ingest_stats st;
 
     load_accounts(f);
@@ -354,8 +352,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_message_id_replacement_moves_the_count, setup, teardown),
         cmocka_unit_test_setup_teardown(
-            test_accounts_upsert_keeps_the_row_id_and_ext_ids, setup,
-            teardown),
+            test_accounts_upsert_keeps_the_row_id_and_ext_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_strict_loads_nothing_from_a_file_with_a_bad_row, setup,
             teardown),
