@@ -197,7 +197,7 @@ static inline const struct sig_account *fx_compute(struct fx *f, int32_t day,
         if (strcmp(f->set->accounts[i].account_id, id) == 0)
             return &f->set->accounts[i];
     fail_msg("account '%s' not listed", id);
-    return NULL;
+    abort(); /* fail_msg does not return; this tells the compiler */
 }
 
 static inline bool fx_near(double a, double b)
