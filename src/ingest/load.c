@@ -653,6 +653,25 @@ static enum csmap_rc intern_user(struct loader *ld, int64_t account,
 
 static enum csmap_rc flush_events(struct loader *ld);
 
+/*
+ * Timestamps are kept in whole seconds, but the instant that keys an event
+ * keeps its fraction, so two clicks in one second stay two events.  The
+ * fraction's digits, without trailing zeros, join the key.
+ */
+static uint64_t hash_fraction(uint64_t h, const struct row_val *ts)
+{
+    size_t i = 19, j;
+
+    if (ts->n <= i || (ts->p[i] != '.' && ts->p[i] != ','))
+        return h;
+    j = ++i;
+    while (j < ts->n && ts->p[j] >= '0' && ts->p[j] <= '9')
+        j++;
+    while (j > i && ts->p[j - 1] == '0')
+        j--;
+    return j > i ? hash64(ts->p + i, j - i, h) : h;
+}
+
 static enum csmap_rc load_event(struct loader *ld, const struct row *row)
 {
     const struct row_val *v = row->v;
@@ -674,6 +693,7 @@ static enum csmap_rc load_event(struct loader *ld, const struct row *row)
         uint64_t h = hash64(&e->account, 8, 0x696e7374616e74);
         h = hash64(v[F_EV_USER].p, v[F_EV_USER].n, h);
         h = hash64(v[F_EV_EVENT].p, v[F_EV_EVENT].n, h);
+        h = hash_fraction(h, &v[F_EV_TS]);
         e->key = hash64(&v[F_EV_TS].i, 8, h);
     }
     ld->n_batch++;

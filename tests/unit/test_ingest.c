@@ -217,6 +217,26 @@ static void test_reingest_changes_no_count(void **state)
     assert_int_equal(query_int(f, "SELECT count(*) FROM app_user"), 3);
 }
 
+static void test_instants_keep_fractions_and_zones(void **state)
+{
+    struct fixture *f = *state;
+    struct ingest_stats st;
+
+    load_accounts(f);
+    assert_int_equal(load(f, "t.csv",
+                          "account_id,user_id,event,timestamp\n"
+                          "acme,u1,click,2024-05-01T10:00:00.120Z\n"
+                          "acme,u1,click,2024-05-01T10:00:00.12+00:00\n"
+                          "acme,u1,click,2024-05-01T10:00:00.900Z\n"
+                          "acme,u1,click,2024-05-01T12:00:00+02:00\n"
+                          "acme,u1,click,2024-05-01T10:00:00.000Z\n",
+                          &st),
+                     CS_OK);
+    assert_int_equal(st.loaded, 3);
+    assert_int_equal(st.replaced, 2);
+    assert_int_equal(query_int(f, "SELECT sum(n) FROM event_day"), 3);
+}
+
 static void test_message_id_replacement_moves_the_count(void **state)
 {
     struct fixture *f = *state;
@@ -349,6 +369,8 @@ int main(void)
             test_segment_account_comes_from_context_properties_or_group),
         cmocka_unit_test_setup_teardown(test_reingest_changes_no_count, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_instants_keep_fractions_and_zones,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_message_id_replacement_moves_the_count, setup, teardown),
         cmocka_unit_test_setup_teardown(
