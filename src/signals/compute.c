@@ -510,7 +510,10 @@ static enum csmap_rc load_contracts(struct sig_run *r, int64_t id)
         c = &r->contracts[r->n_contracts++];
         c->start = (int32_t)sqlite3_column_int64(q, 0);
         c->end = (int32_t)sqlite3_column_int64(q, 1);
-        c->seats = seats > 0 && seats < INT32_MAX ? (int)seats : 0;
+        if (sqlite3_column_type(q, 2) == SQLITE_NULL)
+            c->seats = -1;
+        else
+            c->seats = seats > 0 && seats < INT32_MAX ? (int)seats : 0;
         c->has_arr = sqlite3_column_type(q, 3) != SQLITE_NULL;
         c->arr = sqlite3_column_double(q, 3);
     }

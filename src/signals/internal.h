@@ -61,7 +61,7 @@ struct sig_contact_row {
 struct sig_contract_row {
     int32_t start;
     int32_t end;
-    int seats; /* 0 when not stated */
+    int seats; /* -1 when not stated; 0 when stated as 0 or less */
     double arr;
     bool has_arr;
 };

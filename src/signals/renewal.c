@@ -9,7 +9,8 @@
 /*
  * The current contract is the one with start_date <= D <= end_date and the
  * latest end_date (the latest start among equal ends).  Its seats go to
- * usage.seats when it states them.
+ * usage.seats when it states them (0 included); -1 there means it does
+ * not, and usage takes the account's.
  */
 void sig_renewal_contract(struct sig_run *r, struct sig_account *a,
                           double account_arr, bool has_account_arr)
@@ -27,6 +28,7 @@ void sig_renewal_contract(struct sig_run *r, struct sig_account *a,
             cur = c;
     }
 
+    a->usage.seats = -1;
     rn->renewal_date = DATE_NONE;
     rn->arr = account_arr;
     rn->has_arr = has_account_arr;

@@ -117,8 +117,8 @@ enum csmap_rc sig_usage_compute(struct sig_run *r, struct sig_account *a,
     if (fabs(z) >= cfg->usage.anomaly_z)
         u->anomaly = z < 0 ? "drop" : "spike";
 
-    /* sig_renewal_contract() has put the contract's seats here. */
-    if (u->seats <= 0)
+    /* sig_renewal_contract() has put the contract's seats here, or -1. */
+    if (u->seats < 0)
         u->seats = account_seats > 0 ? account_seats : 0;
     u->has_seat_utilization = u->seats > 0;
     if (u->has_seat_utilization)

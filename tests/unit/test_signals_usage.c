@@ -183,7 +183,8 @@ static void test_zero_or_missing_seats_give_null_utilization(void **state)
     assert_false(a->usage.has_seat_utilization);
     assert_false(a->expansion.over_plan);
 
-    fx_sql(f, "UPDATE account SET seats = 0 WHERE id = 1");
+    /* A contract stating 0 seats wins over the account's 10. */
+    fx_sql(f, "UPDATE account SET seats = 10 WHERE id = 1");
     fx_contract(f, 1, D - 10, D + 100, "0");
     a = fx_compute(f, D, "a1");
     assert_int_equal(a->usage.seats, 0);
