@@ -313,7 +313,7 @@ struct cJSON *sig_alert_json(const struct sig_alert *al);
 /* Names of components and bands as printed ("usage", "support" ...). */
 const char *sig_component_name(enum sig_component c);
 
-/* Round half away from zero to the given number of decimals. */
+/* Round to the given number of decimals as printf("%.*f") does. */
 double sig_round(double x, int decimals);
 
 #endif

@@ -101,13 +101,21 @@ char *sig_arena_printf(struct sig_arena *ar, const char *fmt, ...)
 
 /* ---- small numeric helpers ---- */
 
+/*
+ * Round as printf's "%.*f" does: to the nearest on the exact binary value,
+ * a true tie to even.  Scaling by 100 and calling round() would round
+ * twice (0.355 is stored as 0.35499..., but 0.355 * 100 is exactly 35.5).
+ */
 double sig_round(double x, int decimals)
 {
-    double f = 1;
+    char buf[64];
+    double r;
 
-    for (int i = 0; i < decimals; i++)
-        f *= 10;
-    return round(x * f) / f;
+    if (!isfinite(x) || fabs(x) >= 1e15)
+        return x;
+    snprintf(buf, sizeof(buf), "%.*f", decimals, x);
+    r = strtod(buf, NULL);
+    return r == 0 ? 0 : r; /* no negative zero */
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -1,6 +1,8 @@
 /* Tests of the JSON shape of section 6 and of the segment figures. */
 #include "signals_fixture.h"
 
+#include <math.h>
+
 static const char *const top_keys[] = {
     "account_id", "name",     "segment", "owner",  "onboarding", "usage",
     "support",    "feedback", "sponsor", "health", "renewal",    "expansion",
@@ -265,6 +267,19 @@ static void test_account_found_by_external_id(void **state)
     fx_close(f);
 }
 
+static void test_rounding_follows_printf_on_the_binary_value(void **state)
+{
+    (void)state;
+    /* 0.355 is stored as 0.35499...; 1.625 and 0.125 are true ties. */
+    assert_near(sig_round(0.355, 2), 0.35);
+    assert_near(sig_round(1.625, 2), 1.62);
+    assert_near(sig_round(0.125, 2), 0.12);
+    assert_near(sig_round(0.375, 2), 0.38);
+    assert_near(sig_round(-7.4074, 2), -7.41);
+    assert_near(sig_round(66.66666, 1), 66.7);
+    assert_false(signbit(sig_round(-0.001, 2)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_segment_nps_pools_responses),
         cmocka_unit_test(test_segment_filter_selects_accounts),
         cmocka_unit_test(test_account_found_by_external_id),
+        cmocka_unit_test(test_rounding_follows_printf_on_the_binary_value),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
