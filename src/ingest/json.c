@@ -314,9 +314,48 @@ static void array_closed(struct json_reader *r)
     r->state = r->mode == JSON_PAGE ? ST_KEY_NEXT : ST_END;
 }
 
+/* At the end of input or after the document: CS_NOTFOUND when the
+ * document ended well, CS_DATA otherwise. */
+static enum csmap_rc finish(struct json_reader *r, int c)
+{
+    if (c >= 0)
+        return bad(r, "unexpected data after the JSON document");
+    if (r->state != ST_END)
+        return bad(r, "unexpected end of the JSON document");
+    if (r->mode == JSON_PAGE && !r->tickets)
+        return bad(r, "expected a JSON array, JSON Lines or an object with "
+                      "a \"tickets\" array");
+    r->state = ST_DONE;
+    return CS_NOTFOUND;
+}
+
+/* One step inside an array; CS_OK with *got set when it took an element. */
+static enum csmap_rc array_step(struct json_reader *r, int c, const char **p,
+                                size_t *n, bool *got)
+{
+    *got = false;
+    if (c == ']' && r->state != ST_ELEM) {
+        array_closed(r);
+        return CS_OK;
+    }
+    if (r->state == ST_NEXT) {
+        if (c != ',')
+            return bad(r, "expected ',' or ']' after an array element");
+        r->in->pos++;
+        r->state = ST_ELEM;
+        return CS_OK;
+    }
+    if (c == ']' || c == ',')
+        return bad(r, "expected an array element");
+    r->state = ST_NEXT;
+    *got = true;
+    return take_value(r, p, n);
+}
+
 enum csmap_rc json_next(struct json_reader *r, const char **p, size_t *n)
 {
     enum csmap_rc rc;
+    bool got = false;
     int c;
 
     if (r->state == ST_DONE)
@@ -331,49 +370,20 @@ enum csmap_rc json_next(struct json_reader *r, const char **p, size_t *n)
         if (r->mode == JSON_LINES)
             return next_line(r, p, n);
     }
-    for (;;) {
+    while (!got) {
         if ((rc = peek(r, &c)))
             return rc;
-        if (r->state == ST_END || c < 0) {
-            if (c >= 0)
-                return bad(r, "unexpected data after the JSON document");
-            if (r->state != ST_END)
-                return bad(r, "unexpected end of the JSON document");
-            if (r->mode == JSON_PAGE && !r->tickets)
-                return bad(r, "expected a JSON array, JSON Lines or an "
-                              "object with a \"tickets\" array");
-            r->state = ST_DONE;
-            return CS_NOTFOUND;
-        }
-        switch (r->state) {
-        case ST_OPEN:
-            if ((rc = open_document(r, c)))
-                return rc;
-            break;
-        case ST_FIRST:
-        case ST_ELEM:
-            if (c == ']' && r->state == ST_FIRST) {
-                array_closed(r);
-                break;
-            }
-            if (c == ']' || c == ',')
-                return bad(r, "expected an array element");
-            r->state = ST_NEXT;
-            return take_value(r, p, n);
-        case ST_NEXT:
-            if (c == ']') {
-                array_closed(r);
-                break;
-            }
-            if (c != ',')
-                return bad(r, "expected ',' or ']' after an array element");
-            r->in->pos++;
-            r->state = ST_ELEM;
-            break;
-        default:
-            if ((rc = page_step(r, c)))
-                return rc;
-            break;
-        }
+        if (r->state == ST_END || c < 0)
+            return finish(r, c);
+        if (r->state == ST_OPEN)
+            rc = open_document(r, c);
+        else if (r->state == ST_FIRST || r->state == ST_NEXT ||
+                 r->state == ST_ELEM)
+            rc = array_step(r, c, p, n, &got);
+        else
+            rc = page_step(r, c);
+        if (rc)
+            return rc;
     }
+    return CS_OK;
 }

@@ -182,7 +182,7 @@ static bool word_index(const char *const *words, const char *p, size_t n,
     return false;
 }
 
-static const char *check_ext(const char *p, size_t n)
+static bool ext_ok(const char *p, size_t n)
 {
     size_t i = 0;
 
@@ -197,9 +197,9 @@ static const char *check_ext(const char *p, size_t n)
             i++;
         }
         if (i > start && (!colon || colon == start || colon == i - 1))
-            return "is not a list of system:id pairs";
+            return false;
     }
-    return NULL;
+    return true;
 }
 
 static bool check_day(struct row_val *v)
@@ -212,94 +212,95 @@ static bool check_day(struct row_val *v)
     return true;
 }
 
+static bool check_bool(struct row_val *v)
+{
+    bool b;
+
+    if (!ingest_parse_bool(v->p, v->n, &b))
+        return false;
+    v->i = b;
+    return true;
+}
+
+/* Whether a trimmed value of a type other than text and account is good;
+ * the checked value goes into v->i or v->d. */
+static bool value_ok(enum field_type type, struct row_val *v)
+{
+    switch (type) {
+    case FT_DATE:
+        return check_day(v);
+    case FT_TS:
+        return date_parse_ts(v->p, v->n, &v->i);
+    case FT_BOOL:
+        return check_bool(v);
+    case FT_COUNT:
+        return ingest_parse_count(v->p, v->n, &v->i);
+    case FT_NUMBER:
+        return ingest_parse_number(v->p, v->n, &v->d);
+    case FT_PRIORITY:
+        return word_index(ingest_priorities, v->p, v->n, &v->i);
+    case FT_FKIND:
+        return word_index(ingest_feedback_kinds, v->p, v->n, &v->i);
+    case FT_EXT:
+        return ext_ok(v->p, v->n);
+    case FT_TEXT:
+    case FT_ACCOUNT:
+        break;
+    }
+    return true;
+}
+
+/* What a bad value of each type is not. */
+static const char *const type_reasons[] = {
+    [FT_DATE] = "is not a date (YYYY-MM-DD)",
+    [FT_TS] = "is not an ISO 8601 timestamp",
+    [FT_BOOL] = "is not a boolean (true, false, yes, no, 1, 0)",
+    [FT_COUNT] = "is not a whole number",
+    [FT_NUMBER] = "is not a number",
+    [FT_PRIORITY] = "is not one of urgent, high, normal, low",
+    [FT_FKIND] = "is not one of nps, csat, survey, qbr_note, suggestion, "
+                 "churn_debrief",
+    [FT_EXT] = "is not a list of system:id pairs",
+};
+
+/* Resolve the account a row names; NULL or the reason it is bad. */
+static const char *check_account(const struct loader *ld, bool zendesk_org,
+                                 struct row_val *v, char *why, size_t why_n)
+{
+    if (zendesk_org) {
+        char key[64];
+        int k = snprintf(key, sizeof(key), "zendesk:%.*s", (int)v->n, v->p);
+        if (k > 0 && (size_t)k < sizeof(key) &&
+            loader_account(ld, key, (size_t)k, &v->i))
+            return NULL;
+    }
+    if (loader_account(ld, v->p, v->n, &v->i))
+        return NULL;
+    if (zendesk_org)
+        snprintf(why, why_n,
+                 "no account for Zendesk organization '%.*s%s' (as "
+                 "zendesk:%.*s or as an account_id)",
+                 shown(v->n), v->p, ellipsis(v->n), shown(v->n), v->p);
+    else
+        snprintf(why, why_n, "unknown account '%.*s%s'", shown(v->n), v->p,
+                 ellipsis(v->n));
+    return why;
+}
+
 /* Check one field's value by its type; NULL or the reason it is bad. */
 static const char *check_value(const struct field_spec *fs,
                                const struct loader *ld, bool zendesk_org,
                                struct row_val *v, char *why, size_t why_n)
 {
-    bool b;
-
-    switch (fs->type) {
-    case FT_TEXT:
+    if (fs->type == FT_TEXT)
         return NULL;
-    case FT_ACCOUNT:
-        if (zendesk_org) {
-            char key[64];
-            int k = snprintf(key, sizeof(key), "zendesk:%.*s", (int)v->n, v->p);
-            if (k > 0 && (size_t)k < sizeof(key) &&
-                loader_account(ld, key, (size_t)k, &v->i))
-                return NULL;
-        }
-        if (trim(v) && loader_account(ld, v->p, v->n, &v->i))
-            return NULL;
-        if (zendesk_org)
-            snprintf(why, why_n,
-                     "no account for Zendesk organization "
-                     "'%.*s%s' (as zendesk:%.*s or as an account_id)",
-                     shown(v->n), v->p, ellipsis(v->n), shown(v->n), v->p);
-        else
-            snprintf(why, why_n, "unknown account '%.*s%s'", shown(v->n), v->p,
-                     ellipsis(v->n));
-        return why;
-    case FT_DATE:
-        if (trim(v) && check_day(v))
-            return NULL;
-        snprintf(why, why_n, "'%.*s%s' is not a date (YYYY-MM-DD)", shown(v->n),
-                 v->p, ellipsis(v->n));
-        return why;
-    case FT_TS:
-        if (trim(v) && date_parse_ts(v->p, v->n, &v->i))
-            return NULL;
-        snprintf(why, why_n, "'%.*s%s' is not an ISO 8601 timestamp",
-                 shown(v->n), v->p, ellipsis(v->n));
-        return why;
-    case FT_BOOL:
-        trim(v);
-        if (ingest_parse_bool(v->p, v->n, &b)) {
-            v->i = b;
-            return NULL;
-        }
-        snprintf(why, why_n,
-                 "'%.*s%s' is not a boolean (true, false, yes, "
-                 "no, 1, 0)",
-                 shown(v->n), v->p, ellipsis(v->n));
-        return why;
-    case FT_COUNT:
-        if (trim(v) && ingest_parse_count(v->p, v->n, &v->i))
-            return NULL;
-        snprintf(why, why_n, "'%.*s%s' is not a whole number", shown(v->n),
-                 v->p, ellipsis(v->n));
-        return why;
-    case FT_NUMBER:
-        if (trim(v) && ingest_parse_number(v->p, v->n, &v->d))
-            return NULL;
-        snprintf(why, why_n, "'%.*s%s' is not a number", shown(v->n), v->p,
-                 ellipsis(v->n));
-        return why;
-    case FT_PRIORITY:
-        if (trim(v) && word_index(ingest_priorities, v->p, v->n, &v->i))
-            return NULL;
-        snprintf(why, why_n,
-                 "'%.*s%s' is not one of urgent, high, normal, "
-                 "low",
-                 shown(v->n), v->p, ellipsis(v->n));
-        return why;
-    case FT_FKIND:
-        if (trim(v) && word_index(ingest_feedback_kinds, v->p, v->n, &v->i))
-            return NULL;
-        snprintf(why, why_n,
-                 "'%.*s%s' is not one of nps, csat, survey, "
-                 "qbr_note, suggestion, churn_debrief",
-                 shown(v->n), v->p, ellipsis(v->n));
-        return why;
-    case FT_EXT:
-        if (!check_ext(v->p, v->n))
-            return NULL;
-        snprintf(why, why_n, "'%.*s%s' %s", shown(v->n), v->p, ellipsis(v->n),
-                 check_ext(v->p, v->n));
-        return why;
-    }
-    return NULL;
+    if (fs->type == FT_ACCOUNT)
+        return check_account(ld, zendesk_org, v, why, why_n);
+    if (value_ok(fs->type, v))
+        return NULL;
+    snprintf(why, why_n, "'%.*s%s' %s", shown(v->n), v->p, ellipsis(v->n),
+             type_reasons[fs->type]);
+    return why;
 }
 
 /* NPS scores are whole numbers 0 to 10. */
@@ -331,6 +332,8 @@ enum csmap_rc row_check(const struct kind_spec *ks, const struct loader *ld,
     for (size_t i = 0; i < ks->n_fields; i++) {
         const struct field_spec *fs = &ks->fields[i];
         struct row_val *v = &row->v[i];
+        if (v->set && fs->type != FT_TEXT)
+            trim(v);
         if (!v->set || v->n == 0) {
             v->set = false;
             if (fs->required) {
