@@ -126,7 +126,8 @@ int cmd_alerts(struct cli *cli, int argc, char **argv)
         (rc = sig_cli_compute(&env, &o, o.as_of, &set)) ||
         (rc = sig_alerts(env.st, set)))
         goto out;
-    rc = print_alerts(set, o.format);
+    if (!(rc = sig_cli_redirect(&o)))
+        rc = print_alerts(set, o.format);
 
 out:
     sig_set_free(set);

@@ -283,6 +283,8 @@ int cmd_health(struct cli *cli, int argc, char **argv)
     if ((rc = sig_cli_open(cli, &env)) ||
         (rc = sig_cli_compute(&env, &o, o.as_of, &set)))
         goto out;
+    if ((rc = sig_cli_redirect(&o)))
+        goto out;
     if (o.compare != DATE_NONE)
         rc = compare(&env, &o, set);
     else

@@ -78,7 +78,8 @@ int cmd_signals(struct cli *cli, int argc, char **argv)
     if ((rc = sig_cli_open(cli, &env)) ||
         (rc = sig_cli_compute(&env, &o, o.as_of, &set)))
         goto out;
-    rc = print_set(set, o.format);
+    if (!(rc = sig_cli_redirect(&o)))
+        rc = print_set(set, o.format);
 
 out:
     sig_set_free(set);

@@ -70,6 +70,12 @@ static enum csmap_rc parse_one(const char *command, int argc, char **argv,
         return cli_parse_as_of(v, &o->as_of);
     if (!bad && (v = option_value(command, argc, argv, i, "--format", &bad)))
         return parse_format(command, v, &o->format);
+    if (!bad && ((v = option_value(command, argc, argv, i, "-o", &bad)) ||
+                 (!bad && (v = option_value(command, argc, argv, i, "--output",
+                                            &bad))))) {
+        o->output = v;
+        return CS_OK;
+    }
     if (!bad && (allowed & SIG_OPT_ACCOUNT) &&
         (v = option_value(command, argc, argv, i, "--account", &bad))) {
         o->account = v;
@@ -144,6 +150,17 @@ enum csmap_rc sig_cli_compute(struct sig_cli_env *env,
     sig_set_free(*out);
     *out = NULL;
     return CS_NOTFOUND;
+}
+
+enum csmap_rc sig_cli_redirect(const struct sig_cli_opts *o)
+{
+    if (!o->output || strcmp(o->output, "-") == 0)
+        return CS_OK;
+    if (!freopen(o->output, "w", stdout)) {
+        log_error("cannot write '%s': %s", o->output, strerror(errno));
+        return CS_IO;
+    }
+    return CS_OK;
 }
 
 enum csmap_rc sig_cli_flush(void)

@@ -27,6 +27,7 @@ struct sig_cli_opts {
     int32_t as_of;
     int32_t compare; /* DATE_NONE without --compare */
     enum sig_cli_format format;
+    const char *output; /* -o FILE, or NULL for standard output */
 };
 
 /* Parse argv[1..] (argv[0] is the command); reports bad usage itself. */
@@ -51,6 +52,9 @@ void sig_cli_close(struct sig_cli_env *env);
 enum csmap_rc sig_cli_compute(struct sig_cli_env *env,
                               const struct sig_cli_opts *o, int32_t day,
                               struct sig_set **out);
+
+/* Send standard output to -o FILE when given; reports a failure. */
+enum csmap_rc sig_cli_redirect(const struct sig_cli_opts *o);
 
 /* Print JSON (indented) and a newline on stdout; takes ownership. */
 enum csmap_rc sig_cli_print_json(struct cJSON *json);

@@ -79,3 +79,13 @@ signals --as-of 2026-03-31 --account zeta
 --- exit 1
 --- stderr ~
 ^csmap: error: account 'zeta' signs up on 2026-04-02, after the as-of date 2026-03-31$
+--- run
+signals --as-of 2026-03-31 --segment mid --format csv -o beta.csv
+--- stdout
+--- sh
+grep -q '^beta,Beta Ltd,mid,Bob,2,1,50,first_report,false,' beta.csv
+--- run
+alerts --as-of 2026-03-31 --output nosuchdir/a.txt
+--- exit 1
+--- stderr ~
+^csmap: error: cannot write 'nosuchdir/a.txt': No such file or directory$
