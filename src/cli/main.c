@@ -16,7 +16,7 @@ static const char usage_text[] =
 static const struct cli_command commands[] = {
     {"alerts", "stuck, dormant, anomalies, renewals, sponsor changes",
      "usage: csmap alerts [--as-of YYYY-MM-DD] [--account ID] [--segment S]\n"
-     "                    [--format table|json|csv]\n"
+     "                    [--format table|json|csv] [-o FILE]\n"
      "\n"
      "Raise this week's alerts: stuck onboarding, newly dormant accounts,\n"
      "usage anomalies, repeat support topics, sponsors who left, risky\n"
@@ -59,6 +59,7 @@ static const struct cli_command commands[] = {
     {"health", "scores, bands, drivers",
      "usage: csmap health [--account ID] [--segment S] [--as-of D]\n"
      "                    [--compare D2] [--format table|json|csv]\n"
+     "                    [-o FILE]\n"
      "\n"
      "Print each account's health ledger: every component, its weight,\n"
      "its score and the points it costs, and the drivers that pull the\n"
@@ -128,7 +129,7 @@ static const struct cli_command commands[] = {
      cmd_prompts},
     {"signals", "per-account signals",
      "usage: csmap signals [--account ID] [--segment S] [--as-of D]\n"
-     "                     [--format table|json|csv]\n"
+     "                     [--format table|json|csv] [-o FILE]\n"
      "\n"
      "Compute every signal of every stage as of a date (default: today,\n"
      "UTC) for all accounts or the chosen ones.  --account takes an\n"
