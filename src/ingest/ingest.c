@@ -357,6 +357,45 @@ out:
     return rc;
 }
 
+/* The deepest nesting of arrays and objects in n bytes of JSON. */
+static long json_depth(const char *p, size_t n)
+{
+    long depth = 0, max = 0;
+    bool in_string = false;
+
+    for (size_t i = 0; i < n; i++) {
+        if (in_string) {
+            if (p[i] == '\\')
+                i++;
+            else if (p[i] == '"')
+                in_string = false;
+        } else if (p[i] == '"') {
+            in_string = true;
+        } else if (p[i] == '[' || p[i] == '{') {
+            max = ++depth > max ? depth : max;
+        } else if (p[i] == ']' || p[i] == '}') {
+            depth--;
+        }
+    }
+    return max;
+}
+
+static void report_invalid(struct job *j, const char *p, size_t n, long line)
+{
+    const char *at = cJSON_GetErrorPtr();
+
+    if (json_depth(p, n) > CJSON_NESTING_LIMIT)
+        ingest_bad_row(j->path, line, NULL,
+                       "invalid JSON: nested deeper than %d levels",
+                       CJSON_NESTING_LIMIT);
+    else if (at && at >= p && at <= p + n)
+        ingest_bad_row(j->path, line, NULL,
+                       "invalid JSON at byte %zu of the record",
+                       (size_t)(at - p) + 1);
+    else
+        ingest_bad_row(j->path, line, NULL, "invalid JSON");
+}
+
 /* Parse a JSON record; reports it as a bad row when it is not valid. */
 static cJSON *parse_record(struct job *j, const char *p, size_t n, long line)
 {
@@ -372,10 +411,7 @@ static cJSON *parse_record(struct job *j, const char *p, size_t n, long line)
         }
     }
     if (!obj) {
-        ingest_bad_row(j->path, line, NULL, "invalid JSON%s",
-                       n > 0 && (p[0] == '[' || p[0] == '{')
-                           ? " (or nested too deeply)"
-                           : "");
+        report_invalid(j, p, n, line);
         return NULL;
     }
     if (!cJSON_IsObject(obj)) {
@@ -405,9 +441,14 @@ static enum csmap_rc json_first(struct job *j)
     json_init(&j->json, &j->in, JSON_DETECT);
     for (;;) {
         rc = json_next(&j->json, &p, &n);
-        if (rc == CS_NOTFOUND || rc == CS_DATA || rc == CS_TOOBIG) {
-            ingest_error("%s:%ld: %s", j->path, j->json.line,
-                         rc == CS_NOTFOUND ? "no records" : j->json.err);
+        if (rc == CS_NOTFOUND && !j->stats.rejected)
+            return CS_NOTFOUND;
+        if (rc == CS_NOTFOUND) {
+            ingest_error("%s: no valid record to load", j->path);
+            return CS_DATA;
+        }
+        if (rc == CS_DATA || rc == CS_TOOBIG) {
+            ingest_error("%s:%ld: %s", j->path, j->json.line, j->json.err);
             return CS_DATA;
         }
         if (rc)
@@ -737,8 +778,14 @@ enum csmap_rc ingest_file(struct store *st, const struct ingest_options *opt,
     struct job j;
     enum csmap_rc rc;
 
-    if (!(rc = job_open(&j, opt, path)))
+    rc = job_open(&j, opt, path);
+    if (rc == CS_NOTFOUND) {
+        if (!ingest_silent)
+            log_warn("%s: no records", path);
+        rc = CS_OK;
+    } else if (!rc) {
         rc = load(&j, st);
+    }
     if (j.loading && (!rc || rc == CS_DATA))
         summary(&j);
     if (!rc && j.stats.rejected)

@@ -28,5 +28,19 @@ python3 -c "print('[\n' + '[' * 100000 + ']' * 100000 + ',\n{\"account_id\": \"e
 ingest --kind accounts deep.json
 --- exit 65
 --- stderr
-csmap: error: deep.json:2: invalid JSON (or nested too deeply)
+csmap: error: deep.json:2: invalid JSON: nested deeper than 1000 levels
 csmap: deep.json: accounts, 2 read, 1 loaded, 0 replaced, 1 rejected, 0 skipped
+--- file events.jsonl
+{"account_id": "acme", "user_id": "u1", "event": "login", "timestamp": "2024-05-01T10:00:00Z"}
+{"account_id": "acme", "user_id": "u1", "event": login}
+
+{"account_id": "acme", "user_id": "u1", "event": "login", "timestamp": "2024-05-01T10:00:01Z", "message_id": 17}
+--- file empty.json
+[ ]
+--- run
+ingest events.jsonl empty.json
+--- exit 65
+--- stderr
+csmap: error: events.jsonl:2: invalid JSON at byte 50 of the record
+csmap: events.jsonl: events, 3 read, 2 loaded, 0 replaced, 1 rejected, 0 skipped
+csmap: warning: empty.json: no records
