@@ -47,7 +47,8 @@ struct job {
     struct row row;
     struct buf tags;
     struct ingest_segment *sg;
-    struct strmap unknown; /* JSON members already reported */
+    struct strmap unknown;  /* JSON members already reported */
+    struct flat_names flat; /* for records the fast path can read */
     unsigned long not_track, no_account;
     bool loading; /* the file's transaction has begun */
 };
@@ -107,8 +108,10 @@ static const cJSON *source_by_names(const cJSON *sources,
         bool all = true;
         if (!source_parts(src, &kind, &map) || !map || !map->child)
             continue;
-        cJSON_ArrayForEach(m, map) all =
-            all && cJSON_IsString(m) && has_name(nm, m->valuestring);
+        cJSON_ArrayForEach(m, map)
+        {
+            all = all && cJSON_IsString(m) && has_name(nm, m->valuestring);
+        }
         if (all)
             return src;
     }
@@ -489,9 +492,11 @@ static bool known_member(const struct job *j, const char *name)
 
     if (kind_field(j->ks, name, strlen(name)) >= 0)
         return true;
-    cJSON_ArrayForEach(m, j->map) if (cJSON_IsString(m) &&
-                                      strcmp(m->valuestring, name) ==
-                                          0) return true;
+    cJSON_ArrayForEach(m, j->map)
+    {
+        if (cJSON_IsString(m) && strcmp(m->valuestring, name) == 0)
+            return true;
+    }
     return false;
 }
 
@@ -571,8 +576,11 @@ static enum csmap_rc json_record(struct job *j, const cJSON *obj)
         tickets = cJSON_GetObjectItemCaseSensitive(obj, "tickets");
         if (!cJSON_IsArray(tickets))
             return zendesk_ticket(j, obj);
-        cJSON_ArrayForEach(t,
-                           tickets) if ((rc = zendesk_ticket(j, t))) return rc;
+        cJSON_ArrayForEach(t, tickets)
+        {
+            if ((rc = zendesk_ticket(j, t)))
+                return rc;
+        }
         return CS_OK;
     }
     j->stats.read++;
@@ -588,6 +596,35 @@ static enum csmap_rc json_record(struct job *j, const cJSON *obj)
     return take_row(j);
 }
 
+/* The member names of the fields, through the source's map. */
+static void flat_names_init(struct job *j)
+{
+    struct flat_names *fn = &j->flat;
+
+    fn->count = j->ks->n_fields;
+    fn->unknown = &j->unknown;
+    for (size_t f = 0; f < fn->count; f++) {
+        const char *name = j->ks->fields[f].name;
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(j->map, name);
+        fn->name[f] = cJSON_IsString(m) ? m->valuestring : name;
+        fn->len[f] = strlen(fn->name[f]);
+    }
+}
+
+/* Read a plain record without cJSON; false when it needs cJSON. */
+static bool fast_record(struct job *j, const char *p, size_t n,
+                        enum csmap_rc *rc)
+{
+    if (j->preset == P_ZENDESK || j->preset == P_SEGMENT)
+        return false;
+    row_clear(&j->row);
+    if (!flat_record(&j->flat, p, n, &j->row))
+        return false;
+    j->stats.read++;
+    *rc = take_row(j);
+    return true;
+}
+
 static enum csmap_rc read_json(struct job *j)
 {
     enum csmap_rc rc;
@@ -595,6 +632,7 @@ static enum csmap_rc read_json(struct job *j)
     size_t n;
     cJSON *obj;
 
+    flat_names_init(j);
     j->row.line = j->first_line;
     rc = json_record(j, j->first);
     cJSON_Delete(j->first);
@@ -610,6 +648,8 @@ static enum csmap_rc read_json(struct job *j)
         if (rc)
             return rc;
         j->row.line = j->json.line;
+        if (fast_record(j, p, n, &rc))
+            continue;
         if (!(obj = parse_record(j, p, n, j->json.line))) {
             j->stats.read++;
             j->stats.rejected++;

@@ -173,6 +173,25 @@ enum csmap_rc row_from_json(const struct kind_spec *ks, const struct cJSON *map,
                             const struct cJSON *obj, const char *file,
                             struct row *row);
 
+/* The member names of a kind's fields (through a source's map), and the
+ * unknown names already reported, for flat_record(). */
+struct flat_names {
+    const char *name[ROW_MAX_FIELDS];
+    size_t len[ROW_MAX_FIELDS];
+    size_t count;
+    const struct strmap *unknown;
+};
+
+/*
+ * Fill the row from a flat JSON object without building a tree: values
+ * that are strings without escapes, whole numbers, true, false or null.
+ * False, with the row partly filled, when the record needs the full
+ * parser: anything else, a member not yet reported as unknown, or invalid
+ * JSON.
+ */
+bool flat_record(const struct flat_names *fn, const char *p, size_t n,
+                 struct row *row);
+
 /* Fill a tickets row from a Zendesk ticket. */
 enum csmap_rc zendesk_row(const struct cJSON *ticket, const char *file,
                           struct buf *tags, struct row *row);
