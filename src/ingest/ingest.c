@@ -818,6 +818,7 @@ enum csmap_rc ingest_file(struct store *st, const struct ingest_options *opt,
     struct job j;
     enum csmap_rc rc;
 
+    ingest_bad_row_reset();
     rc = job_open(&j, opt, path);
     if (rc == CS_NOTFOUND) {
         if (!ingest_silent)

@@ -212,7 +212,10 @@ enum csmap_rc segment_row(const struct ingest_segment *sg,
 extern bool ingest_silent;
 void ingest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Report a bad row as FILE:LINE: field: reason. */
+/* Report a bad row as FILE:LINE: field: reason; after 100 in a file,
+ * only says once that more are not shown (all are shown with -v).
+ * ingest_bad_row_reset() starts a new file. */
+void ingest_bad_row_reset(void);
 void ingest_bad_row(const char *file, long line, const char *field,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

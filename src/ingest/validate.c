@@ -135,12 +135,30 @@ void ingest_error(const char *fmt, ...)
     log_error("%s", msg);
 }
 
+/* Bad rows shown for the current file; past the limit they are only
+ * counted, unless -v asks for every one. */
+static unsigned long bad_rows_shown;
+
+#define BAD_ROWS_SHOWN_MAX 100
+
+void ingest_bad_row_reset(void)
+{
+    bad_rows_shown = 0;
+}
+
 void ingest_bad_row(const char *file, long line, const char *field,
                     const char *fmt, ...)
 {
     char msg[400];
     va_list ap;
 
+    if (++bad_rows_shown > BAD_ROWS_SHOWN_MAX && log_get_level() < LOG_INFO) {
+        if (bad_rows_shown == BAD_ROWS_SHOWN_MAX + 1)
+            ingest_error("%s: more bad rows are counted but not shown (-v "
+                         "shows them all)",
+                         file);
+        return;
+    }
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
