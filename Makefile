@@ -130,6 +130,47 @@ demo: csmap $(GEN_BIN)
 bench: csmap $(GEN_BIN) $(if $(wildcard tests/mock/mockllm.c),$(MOCK_BIN))
 	$(Q)BUILD=$(BUILD) bench/run
 
+# libFuzzer harnesses (fuzz/README.md): every module but main built with
+# clang and the fuzzer's instrumentation in build/fuzz, one binary per
+# fuzz/fuzz_NAME.c, each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DCSMAP_VERSION='"$(VERSION)"' \
+	      -Iinclude -Ibuild/gen -Isrc $(filter-out -Werror,$(WARN)) \
+	      -Wno-format-nonliteral \
+	      -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) \
+	      $(shell $(PKG_CONFIG) --cflags $(LIBS_PKGS) 2>/dev/null)
+FUZZ_LIB_OBJ := $(filter-out build/fuzz/obj/src/cli/main.o, \
+	$(SRC:%.c=build/fuzz/obj/%.o)) build/fuzz/obj/gen/embedded.o
+FUZZ_NAMES := $(sort $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
+FUZZ_BIN := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(Q)" ] && echo "  FUZZCC  $<" || true
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
+		-c -o $@ $<
+
+build/fuzz/obj/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+build/fuzz/fuzz_%: build/fuzz/obj/fuzz/fuzz_%.o build/fuzz/obj/fuzz/common.o \
+		$(FUZZ_LIB_OBJ)
+	@[ "$(Q)" ] && echo "  LINK    $@" || true
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS_ALL)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	$(Q)fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# Kept between runs: make would otherwise delete them as intermediates.
+.SECONDARY: $(FUZZ_LIB_OBJ) build/fuzz/obj/fuzz/common.o \
+	$(FUZZ_NAMES:%=build/fuzz/obj/fuzz/fuzz_%.o)
+.PHONY: fuzz fuzz-build
+
 lint:
 	$(Q)scripts/lint
 
@@ -147,3 +188,4 @@ clean:
 .PHONY: all csmap check tests demo bench lint install uninstall clean
 
 -include $(OBJ:.o=.d)
+-include $(wildcard build/fuzz/obj/*/*/*.d build/fuzz/obj/*/*.d)
