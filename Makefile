@@ -53,8 +53,11 @@ BUILD = build/san
 else
 BUILD = build
 endif
+# The allocation-failure build lives in its own folder (build/alloc, or
+# build/san/alloc with sanitizers) so it never replaces the normal binary.
 ifneq ($(ALLOC_FAULTS),)
 ALL_CFLAGS += -DCSMAP_ALLOC_FAULTS
+BUILD := $(BUILD)/alloc
 endif
 
 ifeq ($(V),1)

@@ -17,6 +17,10 @@ char *mem_strdup(const char *s);
 char *mem_strndup(const char *s, size_t n);
 void mem_free(void *p);
 
+/* Nonzero once any allocation has failed (main then reports it when the
+ * command itself said nothing). */
+int mem_failed(void);
+
 /* Route cJSON's allocations through these wrappers; call once at start. */
 void mem_init(void);
 

@@ -324,5 +324,7 @@ int main(int argc, char **argv)
         return finish_stdout(0);
     }
     status = cmd->run(&cli, argc - first, argv + first);
+    if (status != 0 && log_error_count() == 0 && mem_failed())
+        log_error("out of memory");
     return finish_stdout(status);
 }
