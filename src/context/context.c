@@ -497,11 +497,9 @@ enum csmap_rc ctx_account(struct store *st, const struct sig_set *set,
     if ((rc = add_contract(st, a->rowid, set->as_of, ctx)))
         goto out;
     rc = CS_NOMEM;
-    contacts = cJSON_CreateArray();
-    tickets = cJSON_CreateArray();
-    quotes = cJSON_CreateArray();
-    if (!put(ctx, "contacts", contacts) || !put(ctx, "tickets", tickets) ||
-        !put(ctx, "feedback_quotes", quotes))
+    if (!(contacts = cJSON_AddArrayToObject(ctx, "contacts")) ||
+        !(tickets = cJSON_AddArrayToObject(ctx, "tickets")) ||
+        !(quotes = cJSON_AddArrayToObject(ctx, "feedback_quotes")))
         goto out;
     if ((rc = add_contacts(st, a->rowid, set->as_of, contacts)) ||
         (rc = add_tickets(st, set->cfg, a->rowid, set->as_of, 90, true,
@@ -596,12 +594,10 @@ enum csmap_rc ctx_segment(struct store *st, const struct sig_set *set,
     enum csmap_rc rc = CS_NOMEM;
 
     *out = NULL;
-    accounts = cJSON_CreateArray();
-    tickets = cJSON_CreateArray();
-    quotes = cJSON_CreateArray();
     if (!ctx || !put(ctx, "segment", sig_segment_json(seg)) ||
-        !put(ctx, "accounts", accounts) || !put(ctx, "tickets", tickets) ||
-        !put(ctx, "feedback_quotes", quotes))
+        !(accounts = cJSON_AddArrayToObject(ctx, "accounts")) ||
+        !(tickets = cJSON_AddArrayToObject(ctx, "tickets")) ||
+        !(quotes = cJSON_AddArrayToObject(ctx, "feedback_quotes")))
         goto out;
     if ((rc = add_top_accounts(set, seg, accounts, &sorted, &n_sorted)))
         goto out;
