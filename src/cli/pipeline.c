@@ -336,6 +336,7 @@ static void on_done(void *ctx, const struct llm_done_info *info,
     cJSON *checks = NULL;
     char *checks_text = NULL;
     char version[32], provider[64], model[256];
+    bool cached = false; /* the status starts as GEN_GENERATED (0) */
     enum csmap_rc rc;
 
     if (resp->rc != CS_OK) {
@@ -375,6 +376,7 @@ static void on_done(void *ctx, const struct llm_done_info *info,
     if ((rc = cache_put(g->st, &e)))
         goto out;
     r->status = GEN_GENERATED;
+    cached = true;
     note_checks(r, checks_text);
     g->generated++;
     g->done++;
@@ -389,7 +391,7 @@ static void on_done(void *ctx, const struct llm_done_info *info,
         fputc('\n', stdout);
     progress(g);
 out:
-    if (rc && r->status != GEN_GENERATED)
+    if (rc && !cached)
         fail_result(g, r, rc);
     cJSON_free(checks_text);
     cJSON_Delete(checks);
