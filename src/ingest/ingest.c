@@ -215,6 +215,14 @@ static enum csmap_rc detect(struct job *j, const struct names *nm)
     return CS_OK;
 }
 
+static bool utf16_bom(const struct ingest_input *in)
+{
+    const unsigned char *b = (const unsigned char *)in->buf;
+
+    return in->len >= 2 &&
+           ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff));
+}
+
 /* Look at the first bytes: empty, binary, JSON or CSV. */
 static enum csmap_rc sniff(struct job *j)
 {
@@ -227,6 +235,10 @@ static enum csmap_rc sniff(struct job *j)
             return rc;
     if (in->len >= 3 && memcmp(in->buf, "\xef\xbb\xbf", 3) == 0)
         in->pos = i = 3;
+    if (utf16_bom(in)) {
+        ingest_error("%s: the file is UTF-16; save it as UTF-8", j->path);
+        return CS_DATA;
+    }
     if (memchr(in->buf, '\0', in->len)) {
         ingest_error("%s: not a CSV or JSON file", j->path);
         return CS_DATA;
@@ -406,7 +418,8 @@ static cJSON *parse_record(struct job *j, const char *p, size_t n, long line)
     cJSON *obj = cJSON_ParseWithLengthOpts(p, n, &end, false);
 
     if (obj && (size_t)(end - p) != n) {
-        while ((size_t)(end - p) < n && strchr(" \t\r\n", *end))
+        while ((size_t)(end - p) < n &&
+               (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
             end++;
         if ((size_t)(end - p) != n) {
             cJSON_Delete(obj);

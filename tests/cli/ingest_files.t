@@ -13,6 +13,13 @@ ingest image.csv
 --- exit 65
 --- stderr
 csmap: error: image.csv: not a CSV or JSON file
+--- sh
+printf '\377\376a\000,\000b\000\n\000' > utf16.csv
+--- run
+ingest utf16.csv
+--- exit 65
+--- stderr
+csmap: error: utf16.csv: the file is UTF-16; save it as UTF-8
 --- run
 ingest nosuch.csv
 --- exit 1
