@@ -80,16 +80,25 @@ static enum csmap_rc load_config(const struct cli *cli, struct config **cfg)
 
 static enum csmap_rc check_preset(const struct ingest_options *opt)
 {
-    if (!opt->preset || strcmp(opt->preset, "zendesk") == 0 ||
-        strcmp(opt->preset, "segment") == 0)
+    enum ingest_kind kind = INGEST_UNKNOWN;
+
+    if (!opt->preset)
         return CS_OK;
-    if (cJSON_GetObjectItemCaseSensitive(opt->sources, opt->preset))
-        return CS_OK;
-    return cli_usage_error("ingest",
-                           "unknown preset '%s' (zendesk, segment "
-                           "or a name under \"sources\" in the "
-                           "configuration)",
-                           opt->preset);
+    if (strcmp(opt->preset, "zendesk") == 0)
+        kind = INGEST_TICKETS;
+    else if (strcmp(opt->preset, "segment") == 0)
+        kind = INGEST_EVENTS;
+    else if (!cJSON_GetObjectItemCaseSensitive(opt->sources, opt->preset))
+        return cli_usage_error("ingest",
+                               "unknown preset '%s' (zendesk, segment or a "
+                               "name under \"sources\" in the "
+                               "configuration)",
+                               opt->preset);
+    if (kind && opt->kind && opt->kind != kind)
+        return cli_usage_error("ingest", "--preset %s loads %s, not %s",
+                               opt->preset, ingest_kind_name(kind),
+                               ingest_kind_name(opt->kind));
+    return CS_OK;
 }
 
 int cmd_ingest(struct cli *cli, int argc, char **argv)

@@ -21,3 +21,8 @@ ingest --frob data.csv
 unknown option '--frob'
 --- sh
 test ! -e csmap.db
+--- run
+ingest --preset zendesk --kind accounts data.json
+--- exit 2
+--- stderr ~
+^csmap: error: ingest: --preset zendesk loads tickets, not accounts
