@@ -65,8 +65,9 @@ enum csmap_rc ingest_file(struct store *st, const struct ingest_options *opt,
  * the buffer grows to hold one record of at most INGEST_MAX_RECORD bytes.
  */
 struct ingest_input {
-    int fd;          /* -1 for memory input */
-    const char *mem; /* memory input, not owned */
+    const char *name; /* for messages; not owned */
+    int fd;           /* -1 for memory input */
+    const char *mem;  /* memory input, not owned */
     size_t mem_len;
     size_t mem_pos;
     char *buf; /* owned */

@@ -15,6 +15,7 @@
 enum csmap_rc ingest_input_open(struct ingest_input *in, const char *path)
 {
     memset(in, 0, sizeof(*in));
+    in->name = path;
     in->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (in->fd < 0) {
         ingest_error("cannot read '%s': %s", path, strerror(errno));
@@ -26,6 +27,7 @@ enum csmap_rc ingest_input_open(struct ingest_input *in, const char *path)
 void ingest_input_mem(struct ingest_input *in, const char *data, size_t n)
 {
     memset(in, 0, sizeof(*in));
+    in->name = "(memory)";
     in->fd = -1;
     in->mem = data;
     in->mem_len = n;
@@ -85,7 +87,7 @@ static enum csmap_rc read_more(struct ingest_input *in, size_t room,
         n = read(in->fd, in->buf + in->len, room);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
-        ingest_error("cannot read: %s", strerror(errno));
+        ingest_error("cannot read '%s': %s", in->name, strerror(errno));
         return CS_IO;
     }
     *got = (size_t)n;

@@ -41,3 +41,10 @@ ingest notes.txt
 --- exit 65
 --- stderr
 csmap: error: notes.txt: cannot tell what this file holds; name the kind with --kind
+--- sh
+mkdir folder
+--- run
+ingest folder
+--- exit 1
+--- stderr
+csmap: error: cannot read 'folder': Is a directory
