@@ -176,7 +176,7 @@ void llm_scrub(char *s, const char *secret)
     char *hit;
 
     /* Only a secret at least as long as the mark fits in place. */
-    if (n < sizeof(mark) - 1)
+    if (n < sizeof(mark) - 1 || !s)
         n = 0;
     while (n && (hit = strstr(s, secret))) {
         memcpy(hit, mark, sizeof(mark) - 1);
