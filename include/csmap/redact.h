@@ -32,7 +32,11 @@ struct config_redact_pattern;
  *              space), 15 to 34 characters, whose mod-97 value is 1;
  *   <LABEL_n>  a match of a configured pattern (llm.redact_patterns), the
  *              label upper-cased with other characters than letters and
- *              digits turned into '_'.
+ *              digits turned into '_' (and "_K", K being 5 plus the
+ *              pattern's position from 1, added when an earlier kind has
+ *              the same label);
+ *   <TEXT_n>   text that already has a placeholder's shape ("<EMAIL_1>"),
+ *              so that restoring never turns it into another value.
  *
  * n counts from 1 per kind in the order values are first seen.  Where two
  * findings overlap the one that starts first wins, then the longer one.

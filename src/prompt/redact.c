@@ -12,7 +12,7 @@
 #include "csmap/mem.h"
 #include "csmap/regex.h"
 
-enum { KIND_EMAIL, KIND_PHONE, KIND_CARD, KIND_IBAN, KIND_BUILTIN };
+enum { KIND_EMAIL, KIND_PHONE, KIND_CARD, KIND_IBAN, KIND_TEXT, KIND_BUILTIN };
 
 #define EMAIL_LOCAL_MAX 64
 #define PHONE_DIGITS_MIN 9
@@ -227,10 +227,36 @@ static char *label_of(const char *name)
     return s;
 }
 
+/*
+ * Give label k a suffix ("EMAIL_6") when an earlier kind has the same
+ * label, so that two kinds never hand out the same placeholder.
+ */
+static enum csmap_rc unique_label(char **labels, size_t k)
+{
+    bool clash = true;
+
+    while (clash) {
+        clash = false;
+        for (size_t j = 0; j < k && !clash; j++)
+            clash = strcmp(labels[j], labels[k]) == 0;
+        if (clash) {
+            size_t n = strlen(labels[k]);
+            char *s = mem_alloc(n + 24);
+            if (!s)
+                return CS_NOMEM;
+            snprintf(s, n + 24, "%s_%zu", labels[k], k + 1);
+            mem_free(labels[k]);
+            labels[k] = s;
+        }
+    }
+    return CS_OK;
+}
+
 enum csmap_rc redact_new(const struct config_redact_pattern *patterns,
                          size_t n_patterns, struct redact **out)
 {
-    static const char *const builtin[] = {"EMAIL", "PHONE", "CARD", "IBAN"};
+    static const char *const builtin[] = {"EMAIL", "PHONE", "CARD", "IBAN",
+                                         "TEXT"};
     struct redact *r = mem_calloc(1, sizeof(*r));
     enum csmap_rc rc = CS_NOMEM;
 
@@ -247,7 +273,7 @@ enum csmap_rc redact_new(const struct config_redact_pattern *patterns,
     for (size_t k = 0; k < r->n_kinds; k++) {
         r->labels[k] = label_of(
             k < KIND_BUILTIN ? builtin[k] : patterns[k - KIND_BUILTIN].label);
-        if (!r->labels[k])
+        if (!r->labels[k] || unique_label(r->labels, k) != CS_OK)
             goto out;
     }
     if ((rc = grow_tables(r)) != CS_OK)
@@ -715,6 +741,40 @@ static int span_cmp(const void *a, const void *b)
     return x->kind < y->kind ? -1 : x->kind > y->kind;
 }
 
+static size_t placeholder_len(const char *t, size_t n, size_t i);
+
+/* True when the m bytes at p end like a placeholder: "_", digits, ">". */
+static bool is_numbered(const char *p, size_t m)
+{
+    size_t j = m - 1;
+
+    while (j > 1 && is_digit(p[j - 1]))
+        j--;
+    return j < m - 1 && j > 2 && p[j - 1] == '_';
+}
+
+/*
+ * Text that already has a placeholder's shape ("<EMAIL_1>") is redacted
+ * too, as TEXT, so that restoring can never turn it into another value.
+ */
+static enum csmap_rc find_lookalikes(struct redact *r, const char *t, size_t n)
+{
+    const char *lt;
+    size_t i = 0;
+    enum csmap_rc rc;
+
+    while (i < n && (lt = memchr(t + i, '<', n - i))) {
+        size_t a = (size_t)(lt - t);
+        size_t m = placeholder_len(t, n, a);
+
+        if (m && is_numbered(t + a, m) &&
+            (rc = add_span(r, a, a + m, KIND_TEXT)) != CS_OK)
+            return rc;
+        i = a + (m ? m : 1);
+    }
+    return CS_OK;
+}
+
 static enum csmap_rc find_all(struct redact *r, const char *t, size_t n)
 {
     enum csmap_rc rc;
@@ -723,7 +783,8 @@ static enum csmap_rc find_all(struct redact *r, const char *t, size_t n)
     if ((rc = find_emails(r, t, n)) != CS_OK ||
         (rc = find_phones(r, t, n)) != CS_OK ||
         (rc = find_cards(r, t, n)) != CS_OK ||
-        (rc = find_ibans(r, t, n)) != CS_OK)
+        (rc = find_ibans(r, t, n)) != CS_OK ||
+        (rc = find_lookalikes(r, t, n)) != CS_OK)
         return rc;
     for (size_t k = 0; k < r->n_patterns; k++) {
         rc = find_pattern(r, KIND_BUILTIN + k, r->patterns[k].re, t, n);
