@@ -16,7 +16,8 @@
 /* The accounts every ingest starts from: plain ids, a number as an id and
  * Zendesk organizations, matching the seeds made from the fixtures. */
 static const char reset_sql[] =
-    "DELETE FROM event_day; DELETE FROM event_seen; DELETE FROM app_user;"
+    "BEGIN; DELETE FROM event_day; DELETE FROM event_seen;"
+    "DELETE FROM app_user;"
     "DELETE FROM event_name; DELETE FROM ticket; DELETE FROM feedback;"
     "DELETE FROM contract; DELETE FROM contact; DELETE FROM account_ext;"
     "DELETE FROM ingest_log; DELETE FROM account;"
@@ -28,7 +29,7 @@ static const char reset_sql[] =
     " (5, 'a1', 'A1', 19000);"
     "INSERT INTO account_ext(ext, account) VALUES"
     " ('zendesk:3601000', 1), ('zendesk:3601007', 2),"
-    " ('zendesk:3601', 3), ('hubspot:88', 3);";
+    " ('zendesk:3601', 3), ('hubspot:88', 3); COMMIT;";
 
 static struct store *store;
 static char dir[64];
