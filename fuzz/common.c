@@ -50,8 +50,8 @@ char *fuzz_strndup(const uint8_t *data, size_t n)
     return s;
 }
 
-void fuzz_split(const uint8_t *data, size_t n, const uint8_t **a,
-                size_t *a_len, const uint8_t **b, size_t *b_len)
+void fuzz_split(const uint8_t *data, size_t n, const uint8_t **a, size_t *a_len,
+                const uint8_t **b, size_t *b_len)
 {
     size_t sep = sizeof(SEPARATOR) - 1;
     const uint8_t *p = n >= sep ? memmem(data, n, SEPARATOR, sep) : NULL;

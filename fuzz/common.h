@@ -29,7 +29,7 @@ char *fuzz_strndup(const uint8_t *data, size_t n);
  * *a gets what comes before it, *b what comes after (both pointing into
  * data).  With no separator, all of data goes to *a and *b is empty.
  */
-void fuzz_split(const uint8_t *data, size_t n, const uint8_t **a,
-                size_t *a_len, const uint8_t **b, size_t *b_len);
+void fuzz_split(const uint8_t *data, size_t n, const uint8_t **a, size_t *a_len,
+                const uint8_t **b, size_t *b_len);
 
 #endif

@@ -8,8 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void parse(const struct llm_provider *prov, const char *body,
-                  size_t len)
+static void parse(const struct llm_provider *prov, const char *body, size_t len)
 {
     struct llm_response resp;
     struct buf err;

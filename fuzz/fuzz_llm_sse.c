@@ -59,8 +59,7 @@ static void check_same(const struct run *a, const struct run *b)
         x->output_tokens != y->output_tokens ||
         !x->finish_reason != !y->finish_reason ||
         (x->finish_reason && strcmp(x->finish_reason, y->finish_reason)) ||
-        !x->error != !y->error ||
-        (x->error && strcmp(x->error, y->error)))
+        !x->error != !y->error || (x->error && strcmp(x->error, y->error)))
         abort();
 }
 

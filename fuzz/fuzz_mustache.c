@@ -22,8 +22,7 @@ struct tpl_text {
 /* Partials: "self" is the template itself (so recursion is reachable),
  * two fixed ones use sections and the prompt fence, the rest are
  * missing. */
-static enum csmap_rc load(void *ctx, const char *name, char **text,
-                          size_t *len)
+static enum csmap_rc load(void *ctx, const char *name, char **text, size_t *len)
 {
     const struct tpl_text *self = ctx;
     const char *p;
@@ -47,8 +46,8 @@ static enum csmap_rc load(void *ctx, const char *name, char **text,
     return CS_OK;
 }
 
-static void render(struct tpl_text *t, const cJSON *doc,
-                   enum tpl_escape escape, bool strict)
+static void render(struct tpl_text *t, const cJSON *doc, enum tpl_escape escape,
+                   bool strict)
 {
     struct tpl_options opt = {.escape = escape,
                               .strict_partials = strict,

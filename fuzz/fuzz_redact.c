@@ -21,8 +21,8 @@ static void make_patterns(void)
     patterns[0].label = label_ticket;
     patterns[0].re = regex_compile("TCK-[0-9]{3,}", false, err, sizeof(err));
     patterns[1].label = label_name;
-    patterns[1].re = regex_compile("\\b(?:Ann|Bo) [A-Z][a-z]+\\b", false, err,
-                                   sizeof(err));
+    patterns[1].re =
+        regex_compile("\\b(?:Ann|Bo) [A-Z][a-z]+\\b", false, err, sizeof(err));
     if (!patterns[0].re || !patterns[1].re)
         abort();
 }

@@ -256,7 +256,7 @@ enum csmap_rc redact_new(const struct config_redact_pattern *patterns,
                          size_t n_patterns, struct redact **out)
 {
     static const char *const builtin[] = {"EMAIL", "PHONE", "CARD", "IBAN",
-                                         "TEXT"};
+                                          "TEXT"};
     struct redact *r = mem_calloc(1, sizeof(*r));
     enum csmap_rc rc = CS_NOMEM;
 

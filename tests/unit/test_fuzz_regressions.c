@@ -36,11 +36,11 @@ static void test_placeholder_text_in_input_survives_restore(void **state)
 
     (void)state;
     assert_int_equal(redact_new(NULL, 0, &r), CS_OK);
-    round_trip(r, "bo@x.io wrote <EMAIL_1>",
-               "<EMAIL_1> wrote <TEXT_1>");
+    round_trip(r, "bo@x.io wrote <EMAIL_1>", "<EMAIL_1> wrote <TEXT_1>");
     /* Text with no number, or no label, is not placeholder-shaped. */
-    round_trip(r, "<TODO> <_1> <EMAIL_> <TEXT_1>", "<TODO> <_1> <EMAIL_> "
-                                                   "<TEXT_2>");
+    round_trip(r, "<TODO> <_1> <EMAIL_> <TEXT_1>",
+               "<TODO> <_1> <EMAIL_> "
+               "<TEXT_2>");
     redact_free(r);
 }
 
