@@ -137,6 +137,12 @@ bench: csmap $(GEN_BIN) $(if $(wildcard tests/mock/mockllm.c),$(MOCK_BIN))
 # clang and the fuzzer's instrumentation in build/fuzz, one binary per
 # fuzz/fuzz_NAME.c, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
+ifneq ($(filter fuzz fuzz-build,$(MAKECMDGOALS)),)
+FUZZ_DEPS_STATUS := $(shell scripts/install-deps --fuzz >&2; echo $$?)
+ifneq ($(FUZZ_DEPS_STATUS),0)
+$(error scripts/install-deps --fuzz failed; install clang and libFuzzer)
+endif
+endif
 FUZZ_CC ?= clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DCSMAP_VERSION='"$(VERSION)"' \
