@@ -22,8 +22,8 @@ struct map_args {
 };
 
 /* The value of --name VALUE or --name=VALUE at argv[*i], or NULL. */
-static const char *option_value(int argc, char **argv, int *i,
-                                const char *name, enum csmap_rc *rc)
+static const char *option_value(int argc, char **argv, int *i, const char *name,
+                                enum csmap_rc *rc)
 {
     size_t n = strlen(name);
 
@@ -47,8 +47,10 @@ static enum csmap_rc parse_format(const char *v, enum report_format *fmt)
     else if (strcmp(v, "json") == 0)
         *fmt = REPORT_JSON;
     else
-        return cli_usage_error("map", "unknown format '%s' (expected md, "
-                               "html or json)", v);
+        return cli_usage_error("map",
+                               "unknown format '%s' (expected md, "
+                               "html or json)",
+                               v);
     return CS_OK;
 }
 
@@ -79,8 +81,7 @@ static enum csmap_rc parse_args(int argc, char **argv, struct map_args *a)
             rc = parse_format(v, &a->fmt);
             a->fmt_given = true;
         } else if ((v = option_value(argc, argv, &i, "-o", &rc)) ||
-                   (!rc && (v = option_value(argc, argv, &i, "--output",
-                                             &rc))))
+                   (!rc && (v = option_value(argc, argv, &i, "--output", &rc))))
             a->output = v;
         else if (!rc && argv[i][0] == '-')
             rc = cli_usage_error("map", "unknown option '%s'", argv[i]);
@@ -105,7 +106,8 @@ static enum csmap_rc compute(struct store *st, const struct config *cfg,
     if ((*now)->n_accounts == 0) {
         date_format(a->as_of, d);
         log_error("no account had signed up by %s in '%s'; load data with "
-                  "'csmap ingest FILE...'", d, store_path(st));
+                  "'csmap ingest FILE...'",
+                  d, store_path(st));
         return CS_NOTFOUND;
     }
     if ((rc = sig_alerts(st, *now)))
@@ -118,8 +120,8 @@ static enum csmap_rc run(struct cli *cli, const struct map_args *a)
     struct config *cfg = NULL;
     struct store *st = NULL;
     struct sig_set *now = NULL, *before = NULL;
-    struct report_artifact_list arts = { NULL, 0, 0 };
-    struct report_input in = { 0 };
+    struct report_artifact_list arts = {NULL, 0, 0};
+    struct report_input in = {0};
     enum csmap_rc rc;
 
     if ((rc = cli_load_config(cli, &cfg)))
@@ -151,7 +153,7 @@ out:
 
 int cmd_map(struct cli *cli, int argc, char **argv)
 {
-    struct map_args a = { NULL, NULL, date_today(), REPORT_MD, false };
+    struct map_args a = {NULL, NULL, date_today(), REPORT_MD, false};
     enum csmap_rc rc;
 
     if ((rc = parse_args(argc, argv, &a)))

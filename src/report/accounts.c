@@ -48,8 +48,8 @@ static void spark(struct jb *j, cJSON *o, const struct sig_usage *u)
                                                  (double)max * (SPARK_H - 4)
                            : SPARK_H - 2;
 
-        used += (size_t)snprintf(pts + used, sizeof(pts) - used,
-                                 "%s%d,%.1f", used ? " " : "", x, y);
+        used += (size_t)snprintf(pts + used, sizeof(pts) - used, "%s%d,%.1f",
+                                 used ? " " : "", x, y);
         if (weeks)
             cJSON_AddItemToArray(weeks,
                                  cJSON_CreateNumber((double)u->weekly[k]));
@@ -59,8 +59,10 @@ static void spark(struct jb *j, cJSON *o, const struct sig_usage *u)
     jb_num(j, sp, "last", (double)u->weekly[0]);
     jb_num(j, sp, "width", SPARK_W);
     jb_num(j, sp, "height", SPARK_H);
-    jb_strf(j, sp, "title", "core events per week, last 9 weeks: latest "
-            "%lld, peak %lld", (long long)u->weekly[0], (long long)max);
+    jb_strf(j, sp, "title",
+            "core events per week, last 9 weeks: latest "
+            "%lld, peak %lld",
+            (long long)u->weekly[0], (long long)max);
     if (weeks && cJSON_GetArraySize(weeks) != SIG_WEEKS)
         j->nomem = true;
 }
@@ -85,8 +87,7 @@ static void components(struct jb *j, cJSON *h, const struct sig_health *hl)
         fmt_num(t, sizeof(t), pts);
         jb_str(j, o, "points_text", hl->has_component[c] ? t : "--");
         jb_strf(j, o, "weight_text", "%.2f", hl->weight[c]);
-        jb_strf(j, o, "effective_weight_text", "%.2f",
-                hl->effective_weight[c]);
+        jb_strf(j, o, "effective_weight_text", "%.2f", hl->effective_weight[c]);
     }
 }
 
@@ -111,10 +112,10 @@ static void drivers(struct jb *j, cJSON *h, const struct sig_health *hl)
         }
         jb_num(j, o, "points", d->points);
         jb_strf(j, o, "points_text", "-%.1f", d->points);
-        if (buf_printf(&b, "%s%s = %s (-%.1f)", i ? "; " : "", d->signal,
-                       cJSON_GetStringValue(
-                           cJSON_GetObjectItem(o, "value_text")),
-                       d->points))
+        if (buf_printf(
+                &b, "%s%s = %s (-%.1f)", i ? "; " : "", d->signal,
+                cJSON_GetStringValue(cJSON_GetObjectItem(o, "value_text")),
+                d->points))
             j->nomem = true;
     }
     jb_str(j, h, "drivers_text", buf_str(&b));
@@ -131,8 +132,8 @@ static void health(struct jb *j, cJSON *o, const struct sig_health *hl)
     jb_str(j, h, "score_text", hl->has_score ? t : "no data");
     jb_str(j, h, "band", hl->band);
     jb_str(j, h, "band_class",
-           !hl->band                      ? "nodata"
-           : strcmp(hl->band, "red") == 0 ? "problem"
+           !hl->band                         ? "nodata"
+           : strcmp(hl->band, "red") == 0    ? "problem"
            : strcmp(hl->band, "yellow") == 0 ? "watch"
                                              : "ok");
     jb_num(j, h, "coverage", hl->coverage);
@@ -190,8 +191,7 @@ static void facts(struct jb *j, cJSON *o, const struct sig_account *a)
            a->renewal.days_to_renewal);
     jb_str(j, r, "risk", a->renewal.risk);
     jb_bool(j, r, "in_window", a->renewal.in_window);
-    joined(j, r, "reasons", a->renewal.risk_reasons,
-           a->renewal.n_risk_reasons);
+    joined(j, r, "reasons", a->renewal.risk_reasons, a->renewal.n_risk_reasons);
     jb_str(j, e, "potential", a->expansion.potential);
     joined(j, e, "reasons", a->expansion.reasons, a->expansion.n_reasons);
     jb_bool(j, o, "sponsor_present", a->sponsor.sponsor_present);

@@ -55,8 +55,8 @@ static const char *coverage_status(const struct coverage *c)
 static void coverage_text(char *t, size_t n, const struct coverage *c)
 {
     size_t used = 0;
-    const char *parts[3] = { "fresh", "stale", "missing" };
-    const int counts[3] = { c->fresh, c->stale, c->missing };
+    const char *parts[3] = {"fresh", "stale", "missing"};
+    const int counts[3] = {c->fresh, c->stale, c->missing};
 
     if (c->needed > 0)
         used = (size_t)snprintf(t, n, "%d needed:", c->needed);
@@ -67,8 +67,8 @@ static void coverage_text(char *t, size_t n, const struct coverage *c)
     for (int i = 0, k = 0; i < 3 && used < n; i++) {
         if (counts[i] == 0)
             continue;
-        used += (size_t)snprintf(t + used, n - used, "%s %d %s",
-                                 k++ ? "," : "", counts[i], parts[i]);
+        used += (size_t)snprintf(t + used, n - used, "%s %d %s", k++ ? "," : "",
+                                 counts[i], parts[i]);
     }
 }
 
@@ -76,8 +76,8 @@ static void ungrounded_fields(struct jb *j, cJSON *o, int ungrounded)
 {
     jb_num(j, o, "ungrounded", ungrounded);
     if (ungrounded > 0)
-        jb_strf(j, o, "ungrounded_text", "%d ungrounded number%s",
-                ungrounded, ungrounded == 1 ? "" : "s");
+        jb_strf(j, o, "ungrounded_text", "%d ungrounded number%s", ungrounded,
+                ungrounded == 1 ? "" : "s");
     else
         jb_str(j, o, "ungrounded_text", "");
 }
@@ -85,8 +85,7 @@ static void ungrounded_fields(struct jb *j, cJSON *o, int ungrounded)
 static void segment_artifact(struct jb *j, cJSON *o, const struct page *p,
                              const char *artifact)
 {
-    const struct report_artifact *r =
-        art_find(p->arts, artifact, p->seg->name);
+    const struct report_artifact *r = art_find(p->arts, artifact, p->seg->name);
     const char *status = r && r->status ? r->status : "missing";
     char d[16] = "";
 
@@ -160,14 +159,14 @@ void model_stage_artifacts(struct jb *j, cJSON *arr, const struct page *p,
         else
             account_coverage(j, o, p, names[i]);
         if (o && !j->nomem)
-            jb_str(j, o, "class", status_class_of(cJSON_GetStringValue(
-                                      cJSON_GetObjectItem(o, "status"))));
+            jb_str(j, o, "class",
+                   status_class_of(
+                       cJSON_GetStringValue(cJSON_GetObjectItem(o, "status"))));
     }
 }
 
 static void account_artifact(struct jb *j, cJSON *arr, const char *artifact,
-                             const char *stage,
-                             const struct report_artifact *r)
+                             const char *stage, const struct report_artifact *r)
 {
     cJSON *o = jb_item(j, arr);
     const char *status = r && r->status ? r->status : "missing";
@@ -194,8 +193,7 @@ void model_account_artifacts(struct jb *j, cJSON *o, const struct page *p,
     const struct report_artifact *r;
 
     for (int s = 0; s < REPORT_N_STAGES; s++) {
-        const char *const *names = report_stage_artifacts(
-            (enum report_stage)s);
+        const char *const *names = report_stage_artifacts((enum report_stage)s);
 
         for (size_t i = 0; names[i]; i++) {
             if (report_artifact_is_segment_scope(names[i]))

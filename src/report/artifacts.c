@@ -9,21 +9,32 @@
 #include "internal.h"
 
 static const char *const onboarding_artifacts[] = {
-    "activation-digest", "stuck-alert", "followup-sequence", NULL,
+    "activation-digest",
+    "stuck-alert",
+    "followup-sequence",
+    NULL,
 };
 static const char *const usage_artifacts[] = {
-    "usage-anomaly", "account-narrative", NULL,
+    "usage-anomaly",
+    "account-narrative",
+    NULL,
 };
 static const char *const support_artifacts[] = {
-    "support-cluster-report", "support-digest", NULL,
+    "support-cluster-report",
+    "support-digest",
+    NULL,
 };
 static const char *const feedback_artifacts[] = {
-    "feedback-themes", "sentiment-trend", NULL,
+    "feedback-themes",
+    "sentiment-trend",
+    NULL,
 };
-static const char *const health_artifacts[] = { "health-brief", NULL };
-static const char *const renewal_artifacts[] = { "renewal-packet", NULL };
+static const char *const health_artifacts[] = {"health-brief", NULL};
+static const char *const renewal_artifacts[] = {"renewal-packet", NULL};
 static const char *const expansion_artifacts[] = {
-    "expansion-prep", "proposal-blocks", NULL,
+    "expansion-prep",
+    "proposal-blocks",
+    NULL,
 };
 
 static const char *const *const stage_artifacts[REPORT_N_STAGES] = {
@@ -33,8 +44,11 @@ static const char *const *const stage_artifacts[REPORT_N_STAGES] = {
 };
 
 static const char *const segment_scope[] = {
-    "activation-digest", "support-cluster-report", "feedback-themes",
-    "sentiment-trend", NULL,
+    "activation-digest",
+    "support-cluster-report",
+    "feedback-themes",
+    "sentiment-trend",
+    NULL,
 };
 
 const char *const *report_stage_artifacts(enum report_stage s)
@@ -121,9 +135,8 @@ void art_index_release(struct art_index *idx)
     idx->n = 0;
 }
 
-const struct report_artifact *art_find(const struct art_index *idx,
-                                       const char *artifact,
-                                       const char *subject)
+const struct report_artifact *
+art_find(const struct art_index *idx, const char *artifact, const char *subject)
 {
     size_t lo = 0, hi = idx->n;
 

@@ -1,4 +1,4 @@
-/* The AI opportunity backlog: stage nodes ranked by the ARR they put at stake. */
+/* The AI opportunity backlog: stage nodes ranked by the ARR at stake. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +20,16 @@
 static bool first_kind(enum report_stage s, const struct sig_account *a)
 {
     switch (s) {
-    case REPORT_ONBOARDING: return a->onboarding.stuck;
-    case REPORT_USAGE: return a->usage.dormant;
-    case REPORT_SUPPORT: return a->support.n_repeat_topics > 0;
+    case REPORT_ONBOARDING:
+        return a->onboarding.stuck;
+    case REPORT_USAGE:
+        return a->usage.dormant;
+    case REPORT_SUPPORT:
+        return a->support.n_repeat_topics > 0;
     case REPORT_FEEDBACK:
         return a->feedback.has_nps_180d && a->feedback.nps_180d < 0;
-    default: return true;
+    default:
+        return true;
     }
 }
 
@@ -34,18 +38,17 @@ static void signal_text(char *t, size_t n, const struct page *p,
                         enum report_stage s)
 {
     static const char *const kinds[REPORT_N_STAGES][2] = {
-        { "stuck", "not activated within the onboarding window" },
-        { "dormant", "with a usage drop" },
-        { "with repeat topics", "with open high-priority tickets" },
-        { "with more NPS detractors than promoters",
-          "with negative sentiment" },
-        { "in the red band", "" },
-        { "at high risk inside the renewal window", "" },
-        { "with high expansion potential", "" },
+        {"stuck", "not activated within the onboarding window"},
+        {"dormant", "with a usage drop"},
+        {"with repeat topics", "with open high-priority tickets"},
+        {"with more NPS detractors than promoters", "with negative sentiment"},
+        {"in the red band", ""},
+        {"at high risk inside the renewal window", ""},
+        {"with high expansion potential", ""},
     };
     enum report_status hit =
         s == REPORT_EXPANSION ? REPORT_OPPORTUNITY : REPORT_PROBLEM;
-    int k[2] = { 0, 0 };
+    int k[2] = {0, 0};
 
     for (size_t i = 0; i < p->n; i++)
         if (p->accts[i].st[s] == hit)
@@ -65,8 +68,8 @@ static void item_account(struct jb *j, cJSON *arr, const struct page_acct *pa,
     char t[32];
 
     jb_str(j, a, "account_id", pa->a->account_id);
-    jb_str(j, a, "name", pa->a->name && *pa->a->name ? pa->a->name
-                                                     : pa->a->account_id);
+    jb_str(j, a, "name",
+           pa->a->name && *pa->a->name ? pa->a->name : pa->a->account_id);
     jb_str(j, a, "anchor", pa->anchor);
     fmt_money(t, sizeof(t), pa->arr);
     jb_str(j, a, "arr_text", t);
@@ -130,7 +133,8 @@ static void artifacts_text(struct jb *j, cJSON *o)
     struct buf b = BUF_INIT;
     const cJSON *a;
 
-    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(o, "artifacts")) {
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(o, "artifacts"))
+    {
         if (buf_printf(&b, "%s%s (%s)", b.len ? ", " : "",
                        cJSON_GetStringValue(cJSON_GetObjectItem(a, "artifact")),
                        cJSON_GetStringValue(cJSON_GetObjectItem(a, "text"))))

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 
 #include "csmap/cache.h"
+#include "csmap/log.h"
 #include "csmap/mem.h"
 #include "csmap/report.h"
 
@@ -32,7 +33,7 @@ static int ungrounded_count(const char *checks)
 static enum csmap_rc add_entry(void *ctx, const struct cache_entry *e)
 {
     struct fill *f = ctx;
-    struct report_artifact a = { 0 };
+    struct report_artifact a = {0};
 
     if (e->as_of > f->as_of)
         return CS_OK;
@@ -48,7 +49,10 @@ static enum csmap_rc add_entry(void *ctx, const struct cache_entry *e)
 enum csmap_rc report_artifacts_from_store(struct store *st, int32_t as_of,
                                           struct report_artifact_list *list)
 {
-    struct fill f = { as_of, list };
+    struct fill f = {as_of, list};
+    enum csmap_rc rc = cache_list(st, NULL, add_entry, &f);
 
-    return cache_list(st, NULL, add_entry, &f);
+    if (rc == CS_NOMEM)
+        log_error("out of memory reading the artifact cache");
+    return rc;
 }

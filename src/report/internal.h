@@ -31,8 +31,7 @@ void jb_num(struct jb *j, struct cJSON *o, const char *key, double v);
 void jb_bool(struct jb *j, struct cJSON *o, const char *key, bool v);
 void jb_null(struct jb *j, struct cJSON *o, const char *key);
 /* A number, or null when has is false. */
-void jb_opt(struct jb *j, struct cJSON *o, const char *key, bool has,
-            double v);
+void jb_opt(struct jb *j, struct cJSON *o, const char *key, bool has, double v);
 /* A string appended to array arr. */
 void jb_push_str(struct jb *j, struct cJSON *arr, const char *v);
 
@@ -49,8 +48,7 @@ void fmt_date(char *out, size_t n, int32_t day);
 void fmt_anchor(char *out, size_t n, const char *prefix, const char *s);
 
 /* Needed for an account by the weekly run (DESIGN section 7). */
-bool report_artifact_needed(const char *artifact,
-                            const struct sig_account *a);
+bool report_artifact_needed(const char *artifact, const struct sig_account *a);
 
 /* The caller's artifacts sorted by artifact, subject, newest first. */
 struct art_index {
@@ -84,10 +82,10 @@ struct page_acct {
 
 /* Friction of one stage over a set of accounts. */
 struct friction {
-    double share;    /* of the ARR (of accounts when there is no ARR) */
-    double arr;      /* ARR of the affected accounts */
-    int affected;    /* accounts with a problem (or an opportunity) */
-    int with_data;   /* accounts whose status is not "no data" */
+    double share;  /* of the ARR (of accounts when there is no ARR) */
+    double arr;    /* ARR of the affected accounts */
+    int affected;  /* accounts with a problem (or an opportunity) */
+    int with_data; /* accounts whose status is not "no data" */
 };
 
 /* Everything one segment page is built from. */
@@ -96,7 +94,7 @@ struct page {
     const struct art_index *arts;
     const struct sig_segment *seg;
     const struct sig_segment *seg_before; /* NULL without a trend */
-    struct page_acct *accts; /* in heat map order */
+    struct page_acct *accts;              /* in heat map order */
     size_t n;
     double arr_total;
     double at_stake_total;
@@ -130,8 +128,7 @@ void model_accounts(struct jb *j, struct cJSON *page, const struct page *p);
 void model_backlog(struct jb *j, struct cJSON *page, const struct page *p);
 /* The artifacts of one account (needed ones, and any that exist). */
 void model_account_artifacts(struct jb *j, struct cJSON *o,
-                             const struct page *p,
-                             const struct sig_account *a);
+                             const struct page *p, const struct sig_account *a);
 
 /* Status words and symbols for templates. */
 const char *status_symbol(enum report_status st);

@@ -7,8 +7,7 @@
 #include "csmap/buf.h"
 #include "internal.h"
 
-static cJSON *attach(struct jb *j, cJSON *parent, const char *key,
-                     cJSON *child)
+static cJSON *attach(struct jb *j, cJSON *parent, const char *key, cJSON *child)
 {
     if (!child) {
         j->nomem = true;

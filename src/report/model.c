@@ -15,8 +15,8 @@
 #include "internal.h"
 
 static const char *const stage_titles[REPORT_N_STAGES] = {
-    "Onboarding", "Usage", "Support", "Feedback",
-    "Health", "Renewal", "Expansion",
+    "Onboarding", "Usage",   "Support",   "Feedback",
+    "Health",     "Renewal", "Expansion",
 };
 
 const char *stage_title(enum report_stage s)
@@ -30,14 +30,29 @@ const char *stage_owner(const struct sig_set *set, enum report_stage s)
     const char *owner = NULL;
 
     switch (s) {
-    case REPORT_ONBOARDING: owner = c->onboarding.owner; break;
-    case REPORT_USAGE: owner = c->usage.owner; break;
-    case REPORT_SUPPORT: owner = c->support.owner; break;
-    case REPORT_FEEDBACK: owner = c->feedback.owner; break;
-    case REPORT_HEALTH: owner = c->health.owner; break;
-    case REPORT_RENEWAL: owner = c->renewal.owner; break;
-    case REPORT_EXPANSION: owner = c->expansion.owner; break;
-    case REPORT_N_STAGES: break;
+    case REPORT_ONBOARDING:
+        owner = c->onboarding.owner;
+        break;
+    case REPORT_USAGE:
+        owner = c->usage.owner;
+        break;
+    case REPORT_SUPPORT:
+        owner = c->support.owner;
+        break;
+    case REPORT_FEEDBACK:
+        owner = c->feedback.owner;
+        break;
+    case REPORT_HEALTH:
+        owner = c->health.owner;
+        break;
+    case REPORT_RENEWAL:
+        owner = c->renewal.owner;
+        break;
+    case REPORT_EXPANSION:
+        owner = c->expansion.owner;
+        break;
+    case REPORT_N_STAGES:
+        break;
     }
     return owner && *owner ? owner : "unassigned";
 }
@@ -46,11 +61,16 @@ const char *stage_owner(const struct sig_set *set, enum report_stage s)
 const char *status_symbol(enum report_status st)
 {
     switch (st) {
-    case REPORT_OK: return "ok";
-    case REPORT_WATCH: return "!";
-    case REPORT_PROBLEM: return "!!";
-    case REPORT_OPPORTUNITY: return "+";
-    case REPORT_NO_DATA: break;
+    case REPORT_OK:
+        return "ok";
+    case REPORT_WATCH:
+        return "!";
+    case REPORT_PROBLEM:
+        return "!!";
+    case REPORT_OPPORTUNITY:
+        return "+";
+    case REPORT_NO_DATA:
+        break;
     }
     return "--";
 }
@@ -58,11 +78,16 @@ const char *status_symbol(enum report_status st)
 const char *status_class(enum report_status st)
 {
     switch (st) {
-    case REPORT_OK: return "ok";
-    case REPORT_WATCH: return "watch";
-    case REPORT_PROBLEM: return "problem";
-    case REPORT_OPPORTUNITY: return "opportunity";
-    case REPORT_NO_DATA: break;
+    case REPORT_OK:
+        return "ok";
+    case REPORT_WATCH:
+        return "watch";
+    case REPORT_PROBLEM:
+        return "problem";
+    case REPORT_OPPORTUNITY:
+        return "opportunity";
+    case REPORT_NO_DATA:
+        break;
     }
     return "nodata";
 }
@@ -93,8 +118,7 @@ static void classify_one(const struct sig_set *set, struct page_acct *pa)
 
 /* Friction shares: of the ARR, or of the accounts when none has ARR. */
 static void sum_friction(const struct page_acct *v, size_t n,
-                         struct friction fr[REPORT_N_STAGES],
-                         double arr_total)
+                         struct friction fr[REPORT_N_STAGES], double arr_total)
 {
     for (int s = 0; s < REPORT_N_STAGES; s++) {
         enum report_status hit =
@@ -209,7 +233,8 @@ static void unique_slug(cJSON *pages, char *slug, size_t n)
         const cJSON *p;
 
         clash = false;
-        cJSON_ArrayForEach(p, pages) {
+        cJSON_ArrayForEach(p, pages)
+        {
             const cJSON *s = cJSON_GetObjectItemCaseSensitive(p, "slug");
 
             if (cJSON_IsString(s) && strcmp(s->valuestring, slug) == 0)
@@ -273,8 +298,8 @@ static void index_entry(struct jb *j, cJSON *segs, const struct page *p,
     top_item(j, o, p);
     for (int s = 0; s < REPORT_N_STAGES; s++) {
         cJSON *f = jb_item(j, fr);
-        enum report_status st = friction_status(&p->fr[s],
-                                                (enum report_stage)s);
+        enum report_status st =
+            friction_status(&p->fr[s], (enum report_stage)s);
 
         jb_str(j, f, "stage", report_stage_name((enum report_stage)s));
         fmt_share(t, sizeof(t), p->fr[s].share);
@@ -299,9 +324,11 @@ static enum csmap_rc build_page(struct jb *j, const struct report_input *in,
                                 const size_t *alert_count, cJSON *pages,
                                 cJSON *segs)
 {
-    struct page p = { .in = in, .arts = arts, .seg = seg,
-                      .alert_first = alert_first,
-                      .alert_count = alert_count };
+    struct page p = {.in = in,
+                     .arts = arts,
+                     .seg = seg,
+                     .alert_first = alert_first,
+                     .alert_count = alert_count};
     struct page_acct *before = NULL;
     size_t n_before = 0;
     double arr_before = 0;
@@ -309,8 +336,7 @@ static enum csmap_rc build_page(struct jb *j, const struct report_input *in,
     char slug[64], id[80];
     enum csmap_rc rc;
 
-    rc = page_classify(in->now, seg->name, &p.accts, &p.n, p.fr,
-                       &p.arr_total);
+    rc = page_classify(in->now, seg->name, &p.accts, &p.n, p.fr, &p.arr_total);
     if (rc)
         goto out;
     p.seg_before = find_segment(in->before, seg->name);
@@ -368,8 +394,8 @@ static enum csmap_rc alert_ranges(const struct sig_set *set, size_t **first,
 static void legend(struct jb *j, cJSON *root)
 {
     static const enum report_status order[] = {
-        REPORT_PROBLEM, REPORT_WATCH, REPORT_OK, REPORT_OPPORTUNITY,
-        REPORT_NO_DATA,
+        REPORT_PROBLEM,     REPORT_WATCH,   REPORT_OK,
+        REPORT_OPPORTUNITY, REPORT_NO_DATA,
     };
     cJSON *arr = jb_arr(j, root, "legend");
 
@@ -410,8 +436,7 @@ static void root_fields(struct jb *j, cJSON *root,
     legend(j, root);
 }
 
-static void report_unknown_segment(const struct sig_set *set,
-                                   const char *name)
+static void report_unknown_segment(const struct sig_set *set, const char *name)
 {
     struct buf b = BUF_INIT;
     char d[11];
@@ -423,8 +448,8 @@ static void report_unknown_segment(const struct sig_set *set,
         log_error("no account in segment '%s' as of %s", name, d);
     else
         log_error("no account in segment '%s' as of %s; the segments are "
-                  "%s%s", name, d, buf_str(&b),
-                  set->n_segments > 12 ? ", ..." : "");
+                  "%s%s",
+                  name, d, buf_str(&b), set->n_segments > 12 ? ", ..." : "");
     buf_release(&b);
 }
 
@@ -456,8 +481,8 @@ out:
 
 enum csmap_rc report_model(const struct report_input *in, cJSON **out)
 {
-    struct jb j = { false };
-    struct art_index arts = { NULL, 0 };
+    struct jb j = {false};
+    struct art_index arts = {NULL, 0};
     cJSON *root = NULL;
     enum csmap_rc rc;
 
@@ -518,7 +543,8 @@ enum csmap_rc report_set_links(cJSON *model, const char *file_stem,
     if (!cJSON_AddBoolToObject(model, "split", file_stem != NULL))
         return CS_NOMEM;
     p = pages ? pages->child : NULL;
-    cJSON_ArrayForEach(s, segs) {
+    cJSON_ArrayForEach(s, segs)
+    {
         const cJSON *slug = cJSON_GetObjectItemCaseSensitive(s, "slug");
 
         if (!cJSON_IsString(slug))
@@ -530,7 +556,7 @@ enum csmap_rc report_set_links(cJSON *model, const char *file_stem,
             snprintf(href, sizeof(href), "#seg-%s", slug->valuestring);
         if ((rc = set_str(s, "href", href)) ||
             (p && (rc = set_str(p, "index_href",
-                                  index_name ? index_name : "#index"))))
+                                index_name ? index_name : "#index"))))
             return rc;
         p = p ? p->next : NULL;
     }

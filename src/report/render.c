@@ -64,7 +64,8 @@ static enum csmap_rc md_escape_tree(cJSON *tree)
         buf_release(&b);
         return rc;
     }
-    cJSON_ArrayForEach(c, tree) {
+    cJSON_ArrayForEach(c, tree)
+    {
         if ((rc = md_escape_tree(c)))
             return rc;
     }
@@ -91,7 +92,8 @@ static cJSON *view_of(cJSON *model, int page, bool page_index)
     bool ok = pages != NULL;
     cJSON *f;
 
-    cJSON_ArrayForEach(f, model) {
+    cJSON_ArrayForEach(f, model)
+    {
         if (ok && strcmp(f->string, "pages") != 0)
             ok = add_ref(view, f->string, f);
     }
@@ -111,7 +113,7 @@ static enum csmap_rc render_template(const char *name, cJSON *view,
                                      enum tpl_escape escape, struct buf *out)
 {
     const struct embedded_file *f = embedded_find(name);
-    struct tpl_options opt = { escape, true, load_partial, NULL, 0 };
+    struct tpl_options opt = {escape, true, load_partial, NULL, 0};
     struct tpl_error err;
     enum csmap_rc rc;
 
@@ -128,8 +130,7 @@ static enum csmap_rc render_template(const char *name, cJSON *view,
     return rc;
 }
 
-static enum csmap_rc render_json(const cJSON *model, int page,
-                                 struct buf *out)
+static enum csmap_rc render_json(const cJSON *model, int page, struct buf *out)
 {
     const cJSON *pages = cJSON_GetObjectItemCaseSensitive(model, "pages");
     const cJSON *what = page >= 0 ? cJSON_GetArrayItem(pages, page) : model;
@@ -168,8 +169,8 @@ enum csmap_rc report_render(cJSON *model, enum report_format fmt, int page,
         goto out;
     }
     if (fmt == REPORT_MD)
-        rc = render_template("templates/map.md.mustache", view,
-                             TPL_ESCAPE_NONE, out);
+        rc = render_template("templates/map.md.mustache", view, TPL_ESCAPE_NONE,
+                             out);
     else
         rc = render_template("templates/map.html.mustache", view,
                              TPL_ESCAPE_HTML, out);

@@ -89,19 +89,26 @@ static void delta_text(char *t, size_t n, enum unit u, double d)
 static double unit_epsilon(enum unit u)
 {
     switch (u) {
-    case U_SHARE: return 0.005;
-    case U_SENT: return 0.005;
-    case U_PCT: return 0.5;
-    case U_NPS: return 0.5;
-    case U_COUNT: return 0.5;
-    case U_MONEY: return 0.5;
-    default: return 0.05;
+    case U_SHARE:
+        return 0.005;
+    case U_SENT:
+        return 0.005;
+    case U_PCT:
+        return 0.5;
+    case U_NPS:
+        return 0.5;
+    case U_COUNT:
+        return 0.5;
+    case U_MONEY:
+        return 0.5;
+    default:
+        return 0.05;
     }
 }
 
 /* Adds the trend fields of a change (or nulls without one) to o. */
-static void put_trend(struct jb *j, cJSON *o, enum unit u, int better,
-                      bool has, double d)
+static void put_trend(struct jb *j, cJSON *o, enum unit u, int better, bool has,
+                      double d)
 {
     char t[48];
     int dir;
@@ -122,9 +129,10 @@ static void put_trend(struct jb *j, cJSON *o, enum unit u, int better,
     jb_num(j, o, "delta", d);
     jb_str(j, o, "delta_text", t);
     jb_str(j, o, "arrow", dir > 0 ? "\u2191" : dir < 0 ? "\u2193" : "\u2192");
-    jb_str(j, o, "tone", dir * better > 0   ? "good"
-                         : dir * better < 0 ? "bad"
-                                            : "neutral");
+    jb_str(j, o, "tone",
+           dir * better > 0   ? "good"
+           : dir * better < 0 ? "bad"
+                              : "neutral");
 }
 
 static void put_line(struct jb *j, cJSON *arr, const struct line *l)
@@ -168,9 +176,8 @@ static void join_counts(char *t, size_t n, const char *const *names,
 
     snprintf(t, n, "none");
     for (size_t i = 0; i < k; i++) {
-        int w = snprintf(t + used, n - used,
-                         parens ? "%s%s (%d)" : "%s%s %d", i ? ", " : "",
-                         names[i], counts[i]);
+        int w = snprintf(t + used, n - used, parens ? "%s%s (%d)" : "%s%s %d",
+                         i ? ", " : "", names[i], counts[i]);
 
         if (w < 0 || (size_t)w >= n - used) {
             t[used] = '\0';
@@ -183,11 +190,15 @@ static void join_counts(char *t, size_t n, const char *const *names,
 /* Shorthands: a count or number, with its value four weeks before. */
 #define B(f) (p->seg_before ? (double)p->seg_before->f : 0)
 #define HB(f) (p->seg_before != NULL && p->seg_before->f)
-#define NOW(label, unit, better, f)                                       \
-    { label, unit, better, true, (double)s->f, p->seg_before != NULL,     \
-      B(f), NULL }
-#define OPT(label, unit, better, f, hasf)                                 \
-    { label, unit, better, s->hasf, s->f, HB(hasf), B(f), NULL }
+#define NOW(label, unit, better, f)                                            \
+    {                                                                          \
+        label, unit, better, true, (double)s->f, p->seg_before != NULL, B(f),  \
+            NULL                                                               \
+    }
+#define OPT(label, unit, better, f, hasf)                                      \
+    {                                                                          \
+        label, unit, better, s->hasf, s->f, HB(hasf), B(f), NULL               \
+    }
 
 static void lines(struct jb *j, cJSON *arr, const struct line *v, size_t n)
 {
@@ -202,8 +213,7 @@ static void onboarding_lines(struct jb *j, cJSON *arr, const struct page *p)
         NOW("Activated", U_COUNT, 1, activated),
         NOW("In onboarding", U_COUNT, 0, onboarding),
         NOW("Stuck", U_COUNT, -1, stuck),
-        OPT("Time to value, median", U_DAYS, -1, ttfv_median,
-            has_ttfv_median),
+        OPT("Time to value, median", U_DAYS, -1, ttfv_median, has_ttfv_median),
         OPT("Time to value, p90", U_DAYS, -1, ttfv_p90, has_ttfv_p90),
     };
 
@@ -390,15 +400,14 @@ static void friction_fields(struct jb *j, cJSON *o, const struct page *p,
     jb_strf(j, fo, "affected_text", "%d account%s", f->affected,
             f->affected == 1 ? "" : "s");
     status_fields(j, fo, friction_status(f, s));
-    jb_opt(j, fo, "before", p->has_before,
-           sig_round(p->fr_before[s].share, 4));
+    jb_opt(j, fo, "before", p->has_before, sig_round(p->fr_before[s].share, 4));
     put_trend(j, fo, U_SHARE, s == REPORT_EXPANSION ? 1 : -1, p->has_before,
               f->share - p->fr_before[s].share);
 }
 
 static void (*const stage_lines[REPORT_N_STAGES])(struct jb *, cJSON *,
                                                   const struct page *) = {
-    onboarding_lines, usage_lines,   support_lines,  feedback_lines,
+    onboarding_lines, usage_lines,   support_lines,   feedback_lines,
     health_lines,     renewal_lines, expansion_lines,
 };
 

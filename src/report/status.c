@@ -7,8 +7,8 @@
 #include "csmap/signals.h"
 
 static const char *const stage_names[REPORT_N_STAGES] = {
-    "onboarding", "usage", "support", "feedback",
-    "health", "renewal", "expansion",
+    "onboarding", "usage",   "support",   "feedback",
+    "health",     "renewal", "expansion",
 };
 
 const char *report_stage_name(enum report_stage s)
@@ -55,8 +55,8 @@ static enum report_status onboarding_status(const struct sig_set *set,
         return REPORT_PROBLEM;
     }
     if (age >= set->cfg->onboarding.window_days) {
-        snprintf(why, n, "not activated after %d days (%d of %d steps)",
-                 age, o->steps_done, o->steps_total);
+        snprintf(why, n, "not activated after %d days (%d of %d steps)", age,
+                 o->steps_done, o->steps_total);
         return REPORT_PROBLEM;
     }
     snprintf(why, n, "onboarding: %d of %d steps, day %d", o->steps_done,
@@ -64,8 +64,8 @@ static enum report_status onboarding_status(const struct sig_set *set,
     return REPORT_WATCH;
 }
 
-static enum report_status usage_status(const struct sig_account *a,
-                                       char *why, size_t n)
+static enum report_status usage_status(const struct sig_account *a, char *why,
+                                       size_t n)
 {
     const struct sig_usage *u = &a->usage;
 
@@ -91,8 +91,7 @@ static enum report_status usage_status(const struct sig_account *a,
 }
 
 /* Writes "repeat topics: a, b" (as many as fit) into why. */
-static void repeat_topics_text(const struct sig_support *s, char *why,
-                               size_t n)
+static void repeat_topics_text(const struct sig_support *s, char *why, size_t n)
 {
     size_t used;
 
@@ -104,8 +103,8 @@ static void repeat_topics_text(const struct sig_support *s, char *why,
     }
 }
 
-static enum report_status support_status(const struct sig_account *a,
-                                         char *why, size_t n)
+static enum report_status support_status(const struct sig_account *a, char *why,
+                                         size_t n)
 {
     const struct sig_support *s = &a->support;
 
@@ -159,8 +158,8 @@ static enum report_status feedback_status(const struct sig_account *a,
     return REPORT_OK;
 }
 
-static enum report_status health_status(const struct sig_account *a,
-                                        char *why, size_t n)
+static enum report_status health_status(const struct sig_account *a, char *why,
+                                        size_t n)
 {
     const struct sig_health *h = &a->health;
 
@@ -172,8 +171,8 @@ static enum report_status health_status(const struct sig_account *a,
     return strcmp(h->band, "red") == 0 ? REPORT_PROBLEM : REPORT_WATCH;
 }
 
-static enum report_status renewal_status(const struct sig_account *a,
-                                         char *why, size_t n)
+static enum report_status renewal_status(const struct sig_account *a, char *why,
+                                         size_t n)
 {
     const struct sig_renewal *r = &a->renewal;
     bool high = r->risk && strcmp(r->risk, "high") == 0;

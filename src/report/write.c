@@ -102,8 +102,7 @@ static enum csmap_rc commit_files(struct out_file *files, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (rename(files[i].tmp, files[i].path) != 0) {
-            log_error("cannot write '%s': %s", files[i].path,
-                      strerror(errno));
+            log_error("cannot write '%s': %s", files[i].path, strerror(errno));
             drop_files(files + i, n - i);
             return CS_IO;
         }
@@ -112,8 +111,8 @@ static enum csmap_rc commit_files(struct out_file *files, size_t n)
     return CS_OK;
 }
 
-static enum csmap_rc render_file(cJSON *model, enum report_format fmt,
-                                 int page, bool index, struct out_file *f)
+static enum csmap_rc render_file(cJSON *model, enum report_format fmt, int page,
+                                 bool index, struct out_file *f)
 {
     struct buf b = BUF_INIT;
     enum csmap_rc rc = report_render(model, fmt, page, index, &b);
@@ -125,8 +124,7 @@ static enum csmap_rc render_file(cJSON *model, enum report_format fmt,
 }
 
 /* "dir/map.html" -> stem "dir/map"; the page files are stem-SLUG.html. */
-static void split_path(const char *path, const char *ext, char *stem,
-                       size_t n)
+static void split_path(const char *path, const char *ext, char *stem, size_t n)
 {
     size_t len = strlen(path), el = strlen(ext);
 
@@ -147,8 +145,8 @@ static enum csmap_rc write_files(cJSON *model, enum report_format fmt,
                                  const char *path)
 {
     const char *ext = format_ext(fmt);
-    int n = cJSON_GetArraySize(
-        cJSON_GetObjectItemCaseSensitive(model, "pages"));
+    int n =
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(model, "pages"));
     bool split = fmt != REPORT_JSON && n > 1;
     size_t nf = split ? (size_t)n + 1 : 1;
     struct out_file *files = mem_calloc(nf, sizeof(*files));
@@ -165,8 +163,9 @@ static enum csmap_rc write_files(cJSON *model, enum report_format fmt,
     if (!rc)
         rc = render_file(model, fmt, -1, split, &files[0]);
     for (int i = 0; split && !rc && i < n; i++) {
-        const char *href = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetArrayItem(segs, i), "href"));
+        const char *href =
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetArrayItem(segs, i), "href"));
 
         snprintf(files[i + 1].path, sizeof(files[i + 1].path), "%.*s%s",
                  (int)(strlen(path) - strlen(base_name(path))), path,
@@ -189,8 +188,7 @@ static enum csmap_rc write_stdout(cJSON *model, enum report_format fmt)
     if ((rc = report_set_links(model, NULL, NULL, NULL)) ||
         (rc = report_render(model, fmt, -1, false, &b)))
         goto out;
-    if (fwrite(buf_str(&b), 1, b.len, stdout) != b.len ||
-        fflush(stdout) != 0) {
+    if (fwrite(buf_str(&b), 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
         log_error("cannot write the map to standard output: %s",
                   strerror(errno));
         rc = CS_IO;
@@ -206,12 +204,14 @@ enum csmap_rc report_write(const struct report_input *in,
     cJSON *model = NULL;
     enum csmap_rc rc;
 
-    if ((rc = report_model(in, &model)))
-        return rc;
-    if (path)
-        rc = write_files(model, fmt, path);
-    else
-        rc = write_stdout(model, fmt);
+    if (!(rc = report_model(in, &model))) {
+        if (path)
+            rc = write_files(model, fmt, path);
+        else
+            rc = write_stdout(model, fmt);
+    }
+    if (rc == CS_NOMEM)
+        log_error("out of memory making the map");
     cJSON_Delete(model);
     return rc;
 }

@@ -122,8 +122,8 @@ static int teardown(void **state)
 static cJSON *build(struct fixture *f, const char *segment,
                     const struct report_artifact *arts, size_t n_arts)
 {
-    struct report_input in = { &f->now, &f->before, arts, n_arts, segment,
-                               "test" };
+    struct report_input in = {&f->now, &f->before, arts,
+                              n_arts,  segment,    "test"};
     cJSON *model = NULL;
 
     assert_int_equal(report_model(&in, &model), CS_OK);
@@ -134,7 +134,8 @@ static cJSON *page_of(cJSON *model, const char *segment)
 {
     cJSON *p;
 
-    cJSON_ArrayForEach(p, cJSON_GetObjectItem(model, "pages")) {
+    cJSON_ArrayForEach(p, cJSON_GetObjectItem(model, "pages"))
+    {
         if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "segment")),
                    segment) == 0)
             return p;
@@ -164,41 +165,41 @@ static void test_stuck_and_overdue_onboarding_are_problems(void **state)
     struct sig_account a;
     char why[REPORT_WHY];
 
-    assert_int_equal(report_stage_status(&f->now, &f->acc[1],
-                                         REPORT_ONBOARDING, why, sizeof(why)),
+    assert_int_equal(report_stage_status(&f->now, &f->acc[1], REPORT_ONBOARDING,
+                                         why, sizeof(why)),
                      REPORT_PROBLEM);
     assert_string_equal(why, "stuck at first_report for 12 days");
 
     a = f->acc[1];
     a.onboarding.stuck = false;
     a.signup_date = AS_OF - 90; /* the default 90-day window is over */
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_ONBOARDING, why,
-                                         sizeof(why)),
-                     REPORT_PROBLEM);
+    assert_int_equal(
+        report_stage_status(&f->now, &a, REPORT_ONBOARDING, why, sizeof(why)),
+        REPORT_PROBLEM);
     assert_string_equal(why, "not activated after 90 days (1 of 2 steps)");
 
     a.signup_date = AS_OF - 89;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_ONBOARDING, why,
-                                         sizeof(why)),
-                     REPORT_WATCH);
+    assert_int_equal(
+        report_stage_status(&f->now, &a, REPORT_ONBOARDING, why, sizeof(why)),
+        REPORT_WATCH);
     a.onboarding.steps_total = 0;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_ONBOARDING, NULL,
-                                         0),
-                     REPORT_NO_DATA);
+    assert_int_equal(
+        report_stage_status(&f->now, &a, REPORT_ONBOARDING, NULL, 0),
+        REPORT_NO_DATA);
 }
 
 static void test_usage_support_feedback_rules(void **state)
 {
     struct fixture *f = *state;
     struct sig_account a = f->acc[0];
-    const char *repeat[] = { "billing", "sso" };
+    const char *repeat[] = {"billing", "sso"};
     char why[REPORT_WHY];
 
     a.usage.anomaly = "drop";
     a.usage.anomaly_z = -2.6;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_USAGE, why,
-                                         sizeof(why)),
-                     REPORT_PROBLEM);
+    assert_int_equal(
+        report_stage_status(&f->now, &a, REPORT_USAGE, why, sizeof(why)),
+        REPORT_PROBLEM);
     assert_string_equal(why, "usage drop (z -2.6)");
     a.usage.anomaly = "spike";
     assert_int_equal(report_stage_status(&f->now, &a, REPORT_USAGE, NULL, 0),
@@ -220,32 +221,27 @@ static void test_usage_support_feedback_rules(void **state)
     a.support.high_priority_90d = 0;
     a.support.repeat_topics = repeat;
     a.support.n_repeat_topics = 2;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_SUPPORT, why,
-                                         sizeof(why)),
-                     REPORT_PROBLEM);
+    assert_int_equal(
+        report_stage_status(&f->now, &a, REPORT_SUPPORT, why, sizeof(why)),
+        REPORT_PROBLEM);
     assert_string_equal(why, "repeat topics: billing, sso");
 
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL,
-                                         0),
+    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
                      REPORT_NO_DATA);
     a.feedback.has_nps_180d = true;
     a.feedback.nps_180d = 0;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL,
-                                         0),
+    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
                      REPORT_OK);
     a.feedback.nps_180d = -10;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL,
-                                         0),
+    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
                      REPORT_PROBLEM);
     a.feedback.nps_180d = 40;
     a.feedback.has_sentiment_90d = true;
     a.feedback.sentiment_90d = -0.1;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL,
-                                         0),
+    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
                      REPORT_WATCH);
     a.feedback.sentiment_90d = -0.2;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL,
-                                         0),
+    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
                      REPORT_PROBLEM);
 }
 
@@ -254,9 +250,9 @@ static void test_health_renewal_expansion_rules(void **state)
     struct fixture *f = *state;
     struct sig_account a = f->acc[0];
 
-    assert_int_equal(report_stage_status(&f->now, &f->acc[3], REPORT_HEALTH,
-                                         NULL, 0),
-                     REPORT_PROBLEM);
+    assert_int_equal(
+        report_stage_status(&f->now, &f->acc[3], REPORT_HEALTH, NULL, 0),
+        REPORT_PROBLEM);
     a.health.band = "yellow";
     assert_int_equal(report_stage_status(&f->now, &a, REPORT_HEALTH, NULL, 0),
                      REPORT_WATCH);
@@ -269,9 +265,9 @@ static void test_health_renewal_expansion_rules(void **state)
     a.renewal.has_days_to_renewal = false;
     assert_int_equal(report_stage_status(&f->now, &a, REPORT_RENEWAL, NULL, 0),
                      REPORT_NO_DATA);
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_EXPANSION, NULL,
-                                         0),
-                     REPORT_OPPORTUNITY);
+    assert_int_equal(
+        report_stage_status(&f->now, &a, REPORT_EXPANSION, NULL, 0),
+        REPORT_OPPORTUNITY);
     /* An opportunity is not ARR at stake. */
     assert_true(report_arr_at_stake(&f->now, &f->acc[0]) == 0);
     assert_true(report_arr_at_stake(&f->now, &f->acc[1]) == 300);
@@ -282,12 +278,12 @@ static void test_friction_is_the_share_of_segment_arr(void **state)
     struct fixture *f = *state;
     cJSON *model = build(f, NULL, NULL, 0);
     cJSON *smb = page_of(model, "smb");
-    cJSON *onb = cJSON_GetObjectItem(path(smb, "stages", REPORT_ONBOARDING),
-                                     "friction");
-    cJSON *use = cJSON_GetObjectItem(path(smb, "stages", REPORT_USAGE),
-                                     "friction");
-    cJSON *exp = cJSON_GetObjectItem(path(smb, "stages", REPORT_EXPANSION),
-                                     "friction");
+    cJSON *onb =
+        cJSON_GetObjectItem(path(smb, "stages", REPORT_ONBOARDING), "friction");
+    cJSON *use =
+        cJSON_GetObjectItem(path(smb, "stages", REPORT_USAGE), "friction");
+    cJSON *exp =
+        cJSON_GetObjectItem(path(smb, "stages", REPORT_EXPANSION), "friction");
 
     /* B: 300 of 1000 stuck; C: 600 of 1000 dormant; A: 100 upside. */
     assert_true(num(onb, "share") == 0.3);
@@ -333,16 +329,13 @@ static void test_heat_map_sorts_by_arr_at_stake(void **state)
     cJSON *c = path(smb, "accounts", 0);
 
     assert_string_equal(str(c, "account_id"), "acc-c");
-    assert_string_equal(str(path(smb, "accounts", 1), "account_id"),
-                        "acc-b");
-    assert_string_equal(str(path(smb, "accounts", 2), "account_id"),
-                        "acc-a");
+    assert_string_equal(str(path(smb, "accounts", 1), "account_id"), "acc-b");
+    assert_string_equal(str(path(smb, "accounts", 2), "account_id"), "acc-a");
     assert_string_equal(str(c, "anchor"), "a-acc-c");
     assert_string_equal(str(path(c, "cells", REPORT_USAGE), "symbol"), "!!");
     assert_string_equal(str(path(c, "cells", REPORT_USAGE), "status"),
                         "problem");
-    assert_string_equal(str(path(c, "cells", REPORT_SUPPORT), "symbol"),
-                        "--");
+    assert_string_equal(str(path(c, "cells", REPORT_SUPPORT), "symbol"), "--");
     assert_string_equal(str(path(c, "cells", REPORT_HEALTH), "symbol"), "ok");
     cJSON_Delete(model);
 }
@@ -371,9 +364,9 @@ static void test_artifacts_are_fresh_stale_or_missing(void **state)
 {
     struct fixture *f = *state;
     const struct report_artifact arts[] = {
-        { "stuck-alert", "acc-b", "stale", NULL, 0, AS_OF - 21 },
-        { "stuck-alert", "acc-b", "fresh", "arts/b.md", 2, AS_OF - 2 },
-        { "activation-digest", "smb", "fresh", NULL, 0, AS_OF },
+        {"stuck-alert", "acc-b", "stale", NULL, 0, AS_OF - 21},
+        {"stuck-alert", "acc-b", "fresh", "arts/b.md", 2, AS_OF - 2},
+        {"activation-digest", "smb", "fresh", NULL, 0, AS_OF},
     };
     cJSON *model = build(f, "smb", arts, 3);
     cJSON *onb = path(page_of(model, "smb"), "stages", REPORT_ONBOARDING);
@@ -384,8 +377,7 @@ static void test_artifacts_are_fresh_stale_or_missing(void **state)
 
     assert_string_equal(str(digest, "status"), "fresh");
     assert_string_equal(str(alert, "text"), "1 needed: 1 fresh");
-    assert_string_equal(str(alert, "ungrounded_text"),
-                        "2 ungrounded numbers");
+    assert_string_equal(str(alert, "ungrounded_text"), "2 ungrounded numbers");
     assert_string_equal(str(followup, "status"), "missing");
     assert_string_equal(str(followup, "text"), "1 needed: 1 missing");
     assert_string_equal(str(path(b, "artifacts", 0), "path"), "arts/b.md");
@@ -396,7 +388,7 @@ static void test_artifacts_are_fresh_stale_or_missing(void **state)
 static void test_unknown_segment_is_not_found(void **state)
 {
     struct fixture *f = *state;
-    struct report_input in = { &f->now, NULL, NULL, 0, "mid", NULL };
+    struct report_input in = {&f->now, NULL, NULL, 0, "mid", NULL};
     cJSON *model = NULL;
 
     assert_int_equal(report_model(&in, &model), CS_NOTFOUND);
@@ -413,8 +405,7 @@ static void test_html_escapes_customer_text_and_stays_offline(void **state)
     f->acc[2].name = "<b>Evil & \"Co\"</b>";
     model = build(f, NULL, NULL, 0);
     assert_int_equal(report_set_links(model, NULL, NULL, NULL), CS_OK);
-    assert_int_equal(report_render(model, REPORT_HTML, -1, false, &out),
-                     CS_OK);
+    assert_int_equal(report_render(model, REPORT_HTML, -1, false, &out), CS_OK);
     html = buf_str(&out);
     assert_non_null(strstr(html, "&lt;b&gt;Evil &amp; &quot;Co&quot;"));
     assert_null(strstr(html, "<b>Evil"));
@@ -439,8 +430,8 @@ static void test_markdown_keeps_tables_whole(void **state)
     f->acc[2].name = "Pipe | Co\n[x](y)";
     model = build(f, "smb", NULL, 0);
     assert_int_equal(report_render(model, REPORT_MD, -1, false, &out), CS_OK);
-    assert_non_null(strstr(buf_str(&out),
-                           "| Pipe \\| Co \\[x\\](y) | 600 | 600 |"));
+    assert_non_null(
+        strstr(buf_str(&out), "| Pipe \\| Co \\[x\\](y) | 600 | 600 |"));
     assert_non_null(strstr(buf_str(&out), "# Customer success map: smb"));
     buf_release(&out);
     cJSON_Delete(model);
@@ -458,8 +449,7 @@ static void test_links_name_one_file_per_segment(void **state)
                         "map-ent.html");
     assert_string_equal(str(path(model, "segments", 1), "href"),
                         "map-smb.html");
-    assert_string_equal(str(path(model, "pages", 1), "index_href"),
-                        "map.html");
+    assert_string_equal(str(path(model, "pages", 1), "index_href"), "map.html");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(model, "has_index")));
     cJSON_Delete(model);
 }
