@@ -24,6 +24,14 @@ struct line {
     const char *note;
 };
 
+/* v rounded to the decimals shown, so that -0.3 prints as +0, not -0. */
+static double shown(double v, int decimals)
+{
+    double r = sig_round(v, decimals);
+
+    return r == 0 ? 0 : r;
+}
+
 static void value_text(char *t, size_t n, enum unit u, double v)
 {
     char x[32];
@@ -34,7 +42,7 @@ static void value_text(char *t, size_t n, enum unit u, double v)
         snprintf(t, n, "%s d", x);
         break;
     case U_PCT:
-        snprintf(t, n, "%+.0f%%", v);
+        snprintf(t, n, "%+.0f%%", shown(v, 0));
         break;
     case U_SHARE:
         fmt_share(t, n, v);
@@ -43,10 +51,10 @@ static void value_text(char *t, size_t n, enum unit u, double v)
         fmt_money(t, n, v);
         break;
     case U_NPS:
-        snprintf(t, n, "%+.0f", v);
+        snprintf(t, n, "%+.0f", shown(v, 0));
         break;
     case U_SENT:
-        snprintf(t, n, "%+.2f", v);
+        snprintf(t, n, "%+.2f", shown(v, 2));
         break;
     case U_COUNT:
     case U_SCORE:
