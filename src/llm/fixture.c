@@ -15,6 +15,7 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,7 +64,12 @@ static long number(const cJSON *o, const char *name)
 {
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, name);
 
-    return cJSON_IsNumber(n) ? (long)n->valuedouble : 0;
+    /* Counts only: a negative or out-of-range value (which would not
+     * convert to long) reads as 0. */
+    if (!cJSON_IsNumber(n) || !(n->valuedouble >= 0) ||
+        n->valuedouble >= (double)LONG_MAX)
+        return 0;
+    return (long)n->valuedouble;
 }
 
 static enum csmap_rc from_key_file(const char *path, const char *text,

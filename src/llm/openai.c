@@ -1,5 +1,6 @@
 /* The OpenAI-compatible chat-completions API (OpenAI, vLLM, Ollama ...). */
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -121,7 +122,12 @@ static long number(const cJSON *obj, const char *name)
 {
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, name);
 
-    return cJSON_IsNumber(n) ? (long)n->valuedouble : 0;
+    /* Counts only: a negative or out-of-range value (which would not
+     * convert to long) reads as 0. */
+    if (!cJSON_IsNumber(n) || !(n->valuedouble >= 0) ||
+        n->valuedouble >= (double)LONG_MAX)
+        return 0;
+    return (long)n->valuedouble;
 }
 
 static enum csmap_rc openai_parse(const char *body, size_t len,

@@ -89,6 +89,15 @@ static void get_string(struct loader *ld, const cJSON *obj, const char *key,
         nomem(ld);
 }
 
+/* A double of 2^53 or more is always whole; below 1e18 the conversion to
+ * long is defined, so it can tell a fraction. */
+static bool is_whole(double d)
+{
+    if (d <= -1e18 || d >= 1e18)
+        return true;
+    return d == (double)(long)d;
+}
+
 static void get_int(struct loader *ld, const cJSON *obj, const char *key,
                     int lo, int hi, int *out)
 {
@@ -96,7 +105,7 @@ static void get_int(struct loader *ld, const cJSON *obj, const char *key,
 
     if (!v || cJSON_IsNull(v))
         return;
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble) {
+    if (!cJSON_IsNumber(v) || !is_whole(v->valuedouble)) {
         fail(ld, key, "must be a whole number");
         return;
     }

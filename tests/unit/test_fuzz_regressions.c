@@ -7,8 +7,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../../src/llm/llm_int.h"
 #include "csmap/buf.h"
 #include "csmap/config.h"
 #include "csmap/mem.h"
@@ -67,11 +70,90 @@ static void test_clashing_labels_get_distinct_placeholders(void **state)
     regex_free(pats[1].re);
 }
 
+/* Parse body with prov and return the input token count. */
+static long input_tokens(const struct llm_provider *prov, const char *body)
+{
+    struct llm_response resp = {0};
+    struct buf err = BUF_INIT;
+    long n;
+
+    assert_int_equal(prov->parse(body, strlen(body), &resp, &err), CS_OK);
+    n = resp.input_tokens;
+    mem_free(resp.text);
+    mem_free(resp.finish_reason);
+    buf_release(&err);
+    return n;
+}
+
+/* fuzz_llm: a token count past the range of long was converted anyway,
+ * which is undefined (UBSan: "1e+300 is outside the range"). */
+static void test_out_of_range_token_counts_read_as_zero(void **state)
+{
+    (void)state;
+    assert_int_equal(input_tokens(&llm_openai,
+                                  "{\"choices\":[{\"message\":{\"content\":"
+                                  "\"x\"}}],\"usage\":{\"prompt_tokens\":"
+                                  "1e300}}"),
+                     0);
+    assert_int_equal(input_tokens(&llm_anthropic,
+                                  "{\"content\":[],\"usage\":{\"input_"
+                                  "tokens\":-1e30}}"),
+                     0);
+    assert_int_equal(input_tokens(&llm_openai,
+                                  "{\"choices\":[{\"message\":{\"content\":"
+                                  "\"x\"}}],\"usage\":{\"prompt_tokens\":"
+                                  "812}}"),
+                     812);
+}
+
+/* What config_parse reported on stderr for text (at most size bytes). */
+static enum csmap_rc parse_config(const char *text, char *msg, size_t size)
+{
+    FILE *tmp = tmpfile();
+    int saved = dup(2);
+    struct config *cfg = NULL;
+    enum csmap_rc rc;
+    size_t n;
+
+    assert_non_null(tmp);
+    fflush(stderr);
+    dup2(fileno(tmp), 2);
+    rc = config_parse("csmap.json", text, strlen(text), &cfg);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    n = fread(msg, 1, size - 1, tmp);
+    msg[n] = '\0';
+    fclose(tmp);
+    config_free(cfg);
+    return rc;
+}
+
+/* fuzz_config: a whole-number setting of 1e300 was converted to long to
+ * see whether it had a fraction, which is undefined. */
+static void test_huge_whole_number_setting_is_out_of_range(void **state)
+{
+    char msg[512];
+
+    (void)state;
+    assert_int_equal(parse_config("{\"renewal\": {\"window_days\": 1e300}}",
+                                  msg, sizeof(msg)),
+                     CS_CONFIG);
+    assert_non_null(strstr(msg, "renewal.window_days: must be between"));
+    assert_int_equal(
+        parse_config("{\"renewal\": {\"window_days\": 7.5}}", msg, sizeof(msg)),
+        CS_CONFIG);
+    assert_non_null(strstr(msg, "renewal.window_days: must be a whole"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_placeholder_text_in_input_survives_restore),
         cmocka_unit_test(test_clashing_labels_get_distinct_placeholders),
+        cmocka_unit_test(test_out_of_range_token_counts_read_as_zero),
+        cmocka_unit_test(test_huge_whole_number_setting_is_out_of_range),
     };
 
     mem_init();
