@@ -30,12 +30,13 @@ struct sig_set;
  *   repeat_topics   support.repeat_topics is not empty
  *   sponsor_left    sponsor.sponsor_left_90d
  *
- * Defaults (DESIGN section 7): activation-digest and
- * support-cluster-report for segments; followup-sequence and stuck-alert
- * for stuck; usage-anomaly for anomaly; health-brief for red and yellow;
- * renewal-packet for renewal_window; expansion-prep and proposal-blocks
- * for high_potential.  The configuration's entries replace the default of
- * the artifacts they name and add others.
+ * Defaults (DESIGN section 7): activation-digest, support-cluster-report,
+ * feedback-themes and sentiment-trend for segments; followup-sequence and
+ * stuck-alert for stuck; usage-anomaly for anomaly; support-digest for
+ * tickets_30d; health-brief for red and yellow; renewal-packet for
+ * renewal_window; expansion-prep and proposal-blocks for high_potential.
+ * account-narrative and qbr-prep are on demand.  The configuration's entries
+ * replace the default of the artifacts they name and add others.
  */
 
 struct schedule_item {
@@ -62,5 +63,13 @@ enum csmap_rc schedule_build(const struct config *cfg,
                              const char *const *known, struct schedule *out);
 
 void schedule_release(struct schedule *s);
+
+/* Whether the weekly run makes artifact for account a (the map shows a
+ * missing one as missing only then). */
+bool schedule_wants_account(const struct config *cfg, const char *artifact,
+                            const struct sig_account *a);
+
+/* Whether the weekly run makes artifact for every segment. */
+bool schedule_wants_segments(const struct config *cfg, const char *artifact);
 
 #endif

@@ -16,6 +16,9 @@ static const struct {
 } defaults[] = {
     {"activation-digest", "segments"},
     {"support-cluster-report", "segments"},
+    {"feedback-themes", "segments"},
+    {"sentiment-trend", "segments"},
+    {"support-digest", "tickets_30d"},
     {"followup-sequence", "stuck"},
     {"stuck-alert", "stuck"},
     {"usage-anomaly", "anomaly"},
@@ -201,6 +204,78 @@ static bool read_entry(const struct config *cfg, const cJSON *v,
         }
     }
     return true;
+}
+
+/* The default selectors of artifact, or NULL when it has none. */
+static const char *default_selectors(const char *artifact)
+{
+    for (size_t i = 0; i < N_DEFAULTS; i++)
+        if (strcmp(defaults[i].artifact, artifact) == 0)
+            return defaults[i].selectors;
+    return NULL;
+}
+
+/*
+ * The selectors the configuration or the defaults give artifact, in sels
+ * (pointing into cfg or buf); false when the configuration's entry is
+ * malformed (schedule_build() reports it).
+ */
+static bool selectors_of(const struct config *cfg, const char *artifact,
+                         char buf[4][32], const char *sels[16], size_t *n)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg->artifacts, artifact);
+    const char *dflt;
+
+    *n = 0;
+    if (v) {
+        const cJSON *item;
+        if (cJSON_IsString(v)) {
+            sels[(*n)++] = v->valuestring;
+            return true;
+        }
+        if (!cJSON_IsArray(v))
+            return cJSON_IsFalse(v) || cJSON_IsNull(v);
+        cJSON_ArrayForEach(item, v)
+        {
+            if (!cJSON_IsString(item) || *n == 16)
+                return false;
+            sels[(*n)++] = item->valuestring;
+        }
+        return true;
+    }
+    dflt = default_selectors(artifact);
+    if (dflt)
+        *n = split_default(dflt, buf, sels);
+    return true;
+}
+
+bool schedule_wants_account(const struct config *cfg, const char *artifact,
+                            const struct sig_account *a)
+{
+    char buf[4][32];
+    const char *sels[16];
+    size_t n;
+
+    if (!selectors_of(cfg, artifact, buf, sels, &n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(sels[i], "segments") != 0 && selects(sels[i], a))
+            return true;
+    return false;
+}
+
+bool schedule_wants_segments(const struct config *cfg, const char *artifact)
+{
+    char buf[4][32];
+    const char *sels[16];
+    size_t n;
+
+    if (!selectors_of(cfg, artifact, buf, sels, &n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(sels[i], "segments") == 0)
+            return true;
+    return false;
 }
 
 enum csmap_rc schedule_build(const struct config *cfg,

@@ -6,6 +6,7 @@
 
 #include "csmap/report.h"
 #include "csmap/signals.h"
+#include "csmap/schedule.h"
 #include "internal.h"
 
 /* Coverage of one account-scope artifact over a page's accounts. */
@@ -26,7 +27,7 @@ static void cover(const struct page *p, const char *artifact,
         const struct sig_account *a = p->accts[i].a;
         const struct report_artifact *r =
             art_find(p->arts, artifact, a->account_id);
-        bool needed = report_artifact_needed(artifact, a);
+        bool needed = report_artifact_needed(p->in->now->cfg, artifact, a);
 
         c->needed += needed;
         if (r && is(r->status, "fresh"))
@@ -86,7 +87,10 @@ static void segment_artifact(struct jb *j, cJSON *o, const struct page *p,
                              const char *artifact)
 {
     const struct report_artifact *r = art_find(p->arts, artifact, p->seg->name);
-    const char *status = r && r->status ? r->status : "missing";
+    bool needed = schedule_wants_segments(p->in->now->cfg, artifact);
+    const char *status = r && r->status ? r->status
+                         : needed       ? "missing"
+                                        : "none needed";
     char d[16] = "";
 
     if (r)
@@ -199,7 +203,7 @@ void model_account_artifacts(struct jb *j, cJSON *o, const struct page *p,
             if (report_artifact_is_segment_scope(names[i]))
                 continue;
             r = art_find(p->arts, names[i], a->account_id);
-            if (r || report_artifact_needed(names[i], a))
+            if (r || report_artifact_needed(p->in->now->cfg, names[i], a))
                 account_artifact(j, arr, names[i],
                                  report_stage_name((enum report_stage)s), r);
         }

@@ -6,6 +6,7 @@
 #include "csmap/mem.h"
 #include "csmap/report.h"
 #include "csmap/signals.h"
+#include "csmap/schedule.h"
 #include "internal.h"
 
 static const char *const onboarding_artifacts[] = {
@@ -66,31 +67,15 @@ bool report_artifact_is_segment_scope(const char *artifact)
     return false;
 }
 
-static bool is(const char *a, const char *b)
-{
-    return a && strcmp(a, b) == 0;
-}
-
 /*
  * Whether account a is one the weekly run makes artifact for (the "made
  * for" column of DESIGN section 7).  On-demand artifacts (narratives, QBR
  * preparation) are needed by nobody: they show only when they exist.
  */
-bool report_artifact_needed(const char *artifact, const struct sig_account *a)
+bool report_artifact_needed(const struct config *cfg, const char *artifact,
+                            const struct sig_account *a)
 {
-    if (is(artifact, "stuck-alert") || is(artifact, "followup-sequence"))
-        return a->onboarding.stuck;
-    if (is(artifact, "usage-anomaly"))
-        return a->usage.anomaly != NULL;
-    if (is(artifact, "support-digest"))
-        return a->support.tickets_30d > 0;
-    if (is(artifact, "health-brief"))
-        return a->health.band && !is(a->health.band, "green");
-    if (is(artifact, "renewal-packet"))
-        return a->renewal.in_window;
-    if (is(artifact, "expansion-prep") || is(artifact, "proposal-blocks"))
-        return is(a->expansion.potential, "high");
-    return false;
+    return schedule_wants_account(cfg, artifact, a);
 }
 
 static int cmp_str(const char *a, const char *b)

@@ -9,6 +9,7 @@
 #include "csmap/report.h"
 
 struct cJSON;
+struct config;
 struct sig_account;
 
 /*
@@ -48,7 +49,9 @@ void fmt_date(char *out, size_t n, int32_t day);
 void fmt_anchor(char *out, size_t n, const char *prefix, const char *s);
 
 /* Needed for an account by the weekly run (DESIGN section 7). */
-bool report_artifact_needed(const char *artifact, const struct sig_account *a);
+/* Whether the weekly schedule makes artifact for a (csmap/schedule.h). */
+bool report_artifact_needed(const struct config *cfg, const char *artifact,
+                            const struct sig_account *a);
 
 /* The caller's artifacts sorted by artifact, subject, newest first. */
 struct art_index {

@@ -29,6 +29,7 @@ static int setup(void **state)
     accounts[2].account_id = "c-yellow-drop";
     accounts[2].health.band = "yellow";
     accounts[2].usage.anomaly = "drop";
+    accounts[2].support.tickets_30d = 2;
     accounts[3].account_id = "d-quiet";
     accounts[3].health.band = "green";
     segments[0].name = "enterprise";
@@ -87,8 +88,14 @@ static void test_defaults_follow_the_design(void **state)
                      1);
     assert_int_equal(count(&s, "expansion-prep", NULL, &found), 1);
     assert_int_equal(count(&s, "proposal-blocks", NULL, &found), 1);
+    assert_int_equal(count(&s, "feedback-themes", "enterprise", &found), 2);
+    assert_true(found);
+    assert_int_equal(count(&s, "sentiment-trend", NULL, &found), 2);
+    assert_int_equal(count(&s, "support-digest", "c-yellow-drop", &found), 1);
+    assert_true(found);
     assert_int_equal(count(&s, "qbr-prep", NULL, &found), 0);
-    assert_int_equal(s.n_items, 12);
+    assert_int_equal(count(&s, "account-narrative", NULL, &found), 0);
+    assert_int_equal(s.n_items, 17);
     schedule_release(&s);
     config_free(cfg);
 }
@@ -113,6 +120,22 @@ static void test_configuration_replaces_and_adds_entries(void **state)
     config_free(cfg);
 }
 
+static void test_map_and_schedule_agree_on_what_is_needed(void **state)
+{
+    struct config *cfg = parse("{\"artifacts\": {\"health-brief\": \"red\", "
+                               "\"sentiment-trend\": false}}");
+
+    (void)state;
+    assert_true(schedule_wants_account(cfg, "health-brief", &accounts[0]));
+    assert_false(schedule_wants_account(cfg, "health-brief", &accounts[2]));
+    assert_true(schedule_wants_account(cfg, "usage-anomaly", &accounts[2]));
+    assert_false(schedule_wants_account(cfg, "qbr-prep", &accounts[1]));
+    assert_true(schedule_wants_segments(cfg, "feedback-themes"));
+    assert_false(schedule_wants_segments(cfg, "sentiment-trend"));
+    assert_false(schedule_wants_segments(cfg, "health-brief"));
+    config_free(cfg);
+}
+
 static void test_unknown_selector_or_artifact_is_refused(void **state)
 {
     static const char *const known[] = {"health-brief", NULL};
@@ -134,6 +157,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_defaults_follow_the_design, setup),
         cmocka_unit_test_setup(test_configuration_replaces_and_adds_entries,
+                               setup),
+        cmocka_unit_test_setup(test_map_and_schedule_agree_on_what_is_needed,
                                setup),
         cmocka_unit_test_setup(test_unknown_selector_or_artifact_is_refused,
                                setup),
