@@ -32,8 +32,14 @@ struct known {
     size_t n_values, cap_values;
     int32_t *days;
     size_t n_days, cap_days;
-    bool failed; /* an allocation failed */
+    /* Dates after the context's as-of date, up to PLAN_DAYS later, are
+     * deadlines an answer may set for this week's and next week's steps,
+     * not facts; further dates must come from the data. */
+    int32_t plan_from, plan_to; /* plan_from > plan_to: none */
+    bool failed;                /* an allocation failed */
 };
+
+#define PLAN_DAYS 14
 
 typedef void (*tok_fn)(void *ctx, const char *text, const struct tok *t);
 
@@ -543,13 +549,33 @@ static bool known_number(const struct known *k, const struct tok *t)
            known_rounds_to(k, t->value * 100, t->decimals - 2, 1);
 }
 
+/* A month and day that falls in the plan window in its year or the next. */
+static bool plan_monthday(const struct known *k, int month, int mday)
+{
+    int y, m, d;
+
+    if (k->plan_from > k->plan_to)
+        return false;
+    date_to_civil(k->plan_from, &y, &m, &d);
+    for (int year = y; year <= y + 1; year++) {
+        int32_t day = date_from_civil(year, month, mday);
+        if (day > k->plan_from && day <= k->plan_to)
+            return true;
+    }
+    return false;
+}
+
 static bool known_token(const struct known *k, const struct tok *t)
 {
     if (t->kind == TOK_NUMBER)
         return known_number(k, t);
+    if (t->kind == TOK_DATE && t->day > k->plan_from && t->day <= k->plan_to)
+        return true;
     if (t->kind == TOK_DATE)
         return k->n_days > 0 && bsearch(&t->day, k->days, k->n_days,
                                         sizeof(*k->days), cmp_day) != NULL;
+    if (plan_monthday(k, t->month, t->mday))
+        return true;
     for (size_t i = 0; i < k->n_days; i++) {
         int y, m, d;
         date_to_civil(k->days[i], &y, &m, &d);
@@ -609,8 +635,14 @@ enum csmap_rc ground_numbers(const char *answer, size_t len,
 {
     struct known k = {0};
     struct checker c = {&k, ungrounded, 0, false};
+    const char *as_of = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(context, "as_of"));
     enum csmap_rc rc = CS_NOMEM;
 
+    k.plan_from = 1;
+    k.plan_to = 0;
+    if (as_of && date_parse(as_of, strlen(as_of), &k.plan_from))
+        k.plan_to = k.plan_from + PLAN_DAYS;
     if (context)
         known_add_json(&k, context);
     if (prompt)

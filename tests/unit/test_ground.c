@@ -97,6 +97,14 @@ static void test_dates_in_several_forms(void **state)
                       NULL, "Dec 2nd", 3);
 }
 
+static void test_deadlines_in_the_next_two_weeks_are_allowed(void **state)
+{
+    (void)state;
+    expect_ungrounded("Call by 2026-10-05, send the deck on Oct 15 and "
+                      "meet on 2026-10-16; it happened on 2026-09-20.",
+                      NULL, "2026-10-16|2026-09-20", 4);
+}
+
 static void test_clearly_ungrounded_number_is_flagged(void **state)
 {
     (void)state;
@@ -221,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_ratio_and_percent_are_interchangeable),
         cmocka_unit_test(test_rounding_to_the_shown_precision),
         cmocka_unit_test(test_dates_in_several_forms),
+        cmocka_unit_test(test_deadlines_in_the_next_two_weeks_are_allowed),
         cmocka_unit_test(test_clearly_ungrounded_number_is_flagged),
         cmocka_unit_test(test_numbering_and_identifiers_are_not_checked),
         cmocka_unit_test(test_counts_asked_for_by_the_prompt_are_grounded),
