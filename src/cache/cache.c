@@ -68,26 +68,38 @@ void cache_entry_free(struct cache_entry *e)
     mem_free(e);
 }
 
-/* A row in ENTRY_COLUMNS order into a new entry. */
-static enum csmap_rc read_entry(sqlite3_stmt *s, struct cache_entry **out)
+/* The text columns of a row in ENTRY_COLUMNS order into e. */
+static enum csmap_rc read_texts(sqlite3_stmt *s, struct cache_entry *e)
 {
-    struct cache_entry *e = mem_calloc(1, sizeof(*e));
     char **text[] = {NULL,         &e->artifact,    &e->subject,
                      NULL,         &e->prompt_name, &e->prompt_version,
                      &e->provider, &e->model,       &e->output,
                      &e->checks};
-    const unsigned char *key;
-    enum csmap_rc rc = CS_NOMEM;
+    enum csmap_rc rc;
     int i;
+
+    for (i = 1; i < 10; i++)
+        if (text[i] && (rc = column_text(s, i, text[i])))
+            return rc;
+    return CS_OK;
+}
+
+/* A row in ENTRY_COLUMNS order into a new entry. */
+static enum csmap_rc read_entry(sqlite3_stmt *s, struct cache_entry **out)
+{
+    struct cache_entry *e = mem_calloc(1, sizeof(*e));
+    const unsigned char *key;
+    enum csmap_rc rc;
 
     *out = NULL;
     if (!e)
         return CS_NOMEM;
     key = sqlite3_column_text(s, 0);
     snprintf(e->key, sizeof(e->key), "%s", key ? (const char *)key : "");
-    for (i = 1; i < 10; i++)
-        if (text[i] && (rc = column_text(s, i, text[i])))
-            goto out;
+    if ((rc = read_texts(s, e))) {
+        cache_entry_free(e);
+        return rc;
+    }
     e->as_of = sqlite3_column_int(s, 3);
     e->input_tokens = (long)sqlite3_column_int64(s, 10);
     e->output_tokens = (long)sqlite3_column_int64(s, 11);
@@ -96,10 +108,6 @@ static enum csmap_rc read_entry(sqlite3_stmt *s, struct cache_entry **out)
     e->created_at = sqlite3_column_int64(s, 14);
     *out = e;
     return CS_OK;
-
-out:
-    cache_entry_free(e);
-    return rc;
 }
 
 enum csmap_rc cache_get(struct store *st, const char *key,
@@ -117,8 +125,10 @@ enum csmap_rc cache_get(struct store *st, const char *key,
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     step = sqlite3_step(s);
     if (step == SQLITE_ROW) {
-        rc = read_entry(s, out);
-        log_debug("cache hit %.12s", key);
+        if ((rc = read_entry(s, out)))
+            log_error("out of memory");
+        else
+            log_debug("cache hit %.12s", key);
     } else if (step == SQLITE_DONE) {
         rc = CS_NOTFOUND;
         log_debug("cache miss %.12s", key);
@@ -284,6 +294,8 @@ enum csmap_rc cache_list(struct store *st, const struct cache_filter *f,
     }
     if (!rc && step != SQLITE_DONE)
         rc = store_error(st, "cannot read the cache");
+    if (rc == CS_NOMEM)
+        log_error("out of memory");
     sqlite3_finalize(s);
     return rc;
 }

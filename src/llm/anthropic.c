@@ -26,9 +26,11 @@ static enum csmap_rc add_messages(cJSON *root, const struct llm_request *req)
                 rc = buf_adds(&system, m->content);
             continue;
         }
-        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o) ||
+        /* o joins arr only when whole, so a failure frees it once. */
+        if (!(o = cJSON_CreateObject()) ||
             !cJSON_AddStringToObject(o, "role", m->role) ||
-            !cJSON_AddStringToObject(o, "content", m->content)) {
+            !cJSON_AddStringToObject(o, "content", m->content) ||
+            !cJSON_AddItemToArray(arr, o)) {
             cJSON_Delete(o);
             rc = CS_NOMEM;
         }

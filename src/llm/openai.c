@@ -15,9 +15,11 @@ static cJSON *messages_json(const struct llm_request *req)
     for (i = 0; arr && i < req->n_messages; i++) {
         cJSON *m = cJSON_CreateObject();
 
-        if (!m || !cJSON_AddItemToArray(arr, m) ||
-            !cJSON_AddStringToObject(m, "role", req->messages[i].role) ||
-            !cJSON_AddStringToObject(m, "content", req->messages[i].content)) {
+        /* m joins arr only when whole, so a failure frees it once. */
+        if (!m || !cJSON_AddStringToObject(m, "role", req->messages[i].role) ||
+            !cJSON_AddStringToObject(m, "content", req->messages[i].content) ||
+            !cJSON_AddItemToArray(arr, m)) {
+            cJSON_Delete(m);
             cJSON_Delete(arr);
             return NULL;
         }
