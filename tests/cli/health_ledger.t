@@ -78,3 +78,16 @@ health --as-of 2026-03-31 --format csv
 ^account_id,name,segment,health.usage,health.support,health.sponsor,health.feedback,health.score,health.band,health.drivers,health.coverage$
 ^acme,Acme Corp,smb,100,80,10,60,70,green,sponsor.sponsor_present:false:12:sponsor;
 ^beta,Beta Ltd,mid,,,,,,,,0$
+--- run
+health --as-of 2026-03-31 --account acme --compare 2026-03-24 --format json
+--- stdout ~
+^\t"from":\t"2026-03-24",$
+^\t"to":\t"2026-03-31",$
+^\t\t"score":\t60,$
+^\t\t"score":\t70,$
+"signal":\t"usage.dormant",\n\t\t\t"points_from":\t20,\n\t\t\t"points_to":\t0
+--- run
+health --as-of 2026-03-31 --account acme --compare 2026-03-24 --format csv
+--- exit 2
+--- stderr ~
+--compare prints a table or json
