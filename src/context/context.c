@@ -83,6 +83,18 @@ static bool put(cJSON *obj, const char *key, cJSON *item)
     return true;
 }
 
+/* Append item to arr, failing when either is missing. */
+static bool put_item(cJSON *arr, cJSON *item)
+{
+    if (!item)
+        return false;
+    if (!cJSON_AddItemToArray(arr, item)) {
+        cJSON_Delete(item);
+        return false;
+    }
+    return true;
+}
+
 /* The first configured topic that matches subject + "\n" + description,
  * else "other" (DESIGN section 6, support). */
 static const char *ticket_topic(const struct config *cfg, const char *subject,
@@ -378,93 +390,117 @@ size_t ctx_estimate_tokens(const cJSON *ctx)
     return (n + 3) / 4;
 }
 
-/* Budget cuts: each removes a little of one part and says what. */
+/*
+ * Budget cuts.  Each step removes a little of one part; the counts are
+ * summed per part and said once in "cut" at the end.
+ */
+enum cut_part { CUT_TICKETS, CUT_QUOTES, CUT_CONTACTS, CUT_ACCOUNTS, CUT_N };
 
-static bool cut_array_tail(cJSON *ctx, const char *key, const char *what,
-                           cJSON *cut)
+static const char *const cut_keys[CUT_N] = {"tickets", "feedback_quotes",
+                                            "contacts", "accounts"};
+static const char *const cut_dropped_text[CUT_N] = {
+    "older tickets", "older feedback quotes", "contacts (those who left first)",
+    "accounts with the least ARR at stake"};
+
+struct cuts {
+    int dropped[CUT_N];
+    int shortened_tickets;
+    int shortened_quotes;
+};
+
+static bool cut_array_tail(cJSON *ctx, enum cut_part part, struct cuts *c)
 {
-    cJSON *arr = cJSON_GetObjectItemCaseSensitive(ctx, key);
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(ctx, cut_keys[part]);
     int n = cJSON_GetArraySize(arr);
     int drop = (n + 1) / 2;
-    char msg[160];
 
     if (n == 0)
         return false;
     for (int i = 0; i < drop; i++)
         cJSON_DeleteItemFromArray(arr, n - 1 - i);
-    snprintf(msg, sizeof(msg), "%d older %s left out for length", drop, what);
-    cJSON_AddItemToArray(cut, cJSON_CreateString(msg));
+    c->dropped[part] += drop;
     return true;
 }
 
-static bool cut_long_texts(cJSON *ctx, const char *key, const char *field,
-                           cJSON *cut)
+/* Shorten every text of field in array key; the number shortened. */
+static int cut_long_texts(cJSON *ctx, const char *key, const char *field)
 {
     cJSON *arr = cJSON_GetObjectItemCaseSensitive(ctx, key);
     cJSON *item;
     int shortened = 0;
-    char msg[160];
 
     cJSON_ArrayForEach(item, arr)
     {
         cJSON *t = cJSON_GetObjectItemCaseSensitive(item, field);
         size_t n;
-        if (!cJSON_IsString(t) || (n = strlen(t->valuestring)) <= SHORT_TEXT)
+        char *s;
+
+        if (!cJSON_IsString(t) || strlen(t->valuestring) <= SHORT_TEXT)
             continue;
         /* Cut on a UTF-8 boundary, then mark the cut. */
         n = SHORT_TEXT;
         while (n > 0 && ((unsigned char)t->valuestring[n] & 0xC0) == 0x80)
             n--;
-        char *s = mem_alloc(n + 4);
-        if (!s)
-            return false;
+        if (!(s = mem_alloc(n + 4)))
+            return shortened;
         memcpy(s, t->valuestring, n);
         memcpy(s + n, "...", 4);
         cJSON_SetValuestring(t, s);
         mem_free(s);
         shortened++;
     }
-    if (!shortened)
-        return false;
-    snprintf(msg, sizeof(msg), "%d long %s %s shortened to %d characters",
-             shortened, key, field, SHORT_TEXT);
-    cJSON_AddItemToArray(cut, cJSON_CreateString(msg));
-    return true;
+    return shortened;
 }
 
-static bool cut_step(cJSON *ctx, const char *stage, int step, cJSON *cut)
+static bool cut_step(cJSON *ctx, const char *stage, int step, struct cuts *c)
 {
     /* What the artifact's stage reads most is cut last. */
     bool support = stage && strcmp(stage, "support") == 0;
-    bool feedback = stage && strcmp(stage, "feedback") == 0;
-    const char *first = support ? "feedback_quotes" : "tickets";
-    const char *second = support ? "tickets" : "feedback_quotes";
+    enum cut_part first = support ? CUT_QUOTES : CUT_TICKETS;
+    enum cut_part second = support ? CUT_TICKETS : CUT_QUOTES;
+    int n;
 
-    if (feedback) {
-        first = "tickets";
-        second = "feedback_quotes";
-    }
     switch (step) {
     case 0:
-        return cut_long_texts(ctx, "tickets", "description", cut);
+        n = cut_long_texts(ctx, "tickets", "description");
+        c->shortened_tickets += n;
+        return n > 0;
     case 1:
-        return cut_array_tail(ctx, first, first, cut);
+        return cut_array_tail(ctx, first, c);
     case 2:
-        return cut_array_tail(ctx, "contacts", "contacts", cut);
+        return cut_array_tail(ctx, CUT_CONTACTS, c);
     case 3:
-        return cut_array_tail(ctx, "accounts", "accounts", cut);
+        return cut_array_tail(ctx, CUT_ACCOUNTS, c);
     case 4:
-        return cut_long_texts(ctx, "feedback_quotes", "text", cut);
+        n = cut_long_texts(ctx, "feedback_quotes", "text");
+        c->shortened_quotes += n;
+        return n > 0;
     case 5:
-        return cut_array_tail(ctx, second, second, cut);
+        return cut_array_tail(ctx, second, c);
     default:
         return false;
     }
 }
 
+static bool say_cut(cJSON *cut, int n, const char *what, bool shortened)
+{
+    char msg[160];
+
+    if (n == 0)
+        return true;
+    if (shortened)
+        snprintf(msg, sizeof(msg), "the end of %d %s (cut at %d characters)", n,
+                 what, SHORT_TEXT);
+    else
+        snprintf(msg, sizeof(msg), "%d %s", n, what);
+    return put_item(cut, cJSON_CreateString(msg));
+}
+
 static enum csmap_rc fit_budget(cJSON *ctx, const struct ctx_request *req)
 {
     cJSON *cut = cJSON_CreateArray();
+    struct cuts c = {{0}, 0, 0};
+    bool ok = true;
     int step = 0;
 
     if (!put(ctx, "cut", cut))
@@ -472,9 +508,15 @@ static enum csmap_rc fit_budget(cJSON *ctx, const struct ctx_request *req)
     if (!req->budget_tokens)
         return CS_OK;
     while (ctx_estimate_tokens(ctx) > req->budget_tokens && step <= 5) {
-        if (!cut_step(ctx, req->stage, step, cut))
+        if (!cut_step(ctx, req->stage, step, &c))
             step++;
     }
+    for (int i = 0; i < CUT_N; i++)
+        ok &= say_cut(cut, c.dropped[i], cut_dropped_text[i], false);
+    ok &= say_cut(cut, c.shortened_tickets, "ticket descriptions", true);
+    ok &= say_cut(cut, c.shortened_quotes, "feedback texts", true);
+    if (!ok)
+        return CS_NOMEM;
     if (ctx_estimate_tokens(ctx) > req->budget_tokens)
         log_warn("%s: the context still takes about %zu tokens, over the "
                  "budget of %zu",
@@ -583,6 +625,56 @@ static enum csmap_rc add_top_accounts(const struct sig_set *set,
     return CS_OK;
 }
 
+/* Name the account on every item of arr from index from on. */
+static bool label(cJSON *arr, int from, const struct sig_account *a)
+{
+    cJSON *item = cJSON_GetArrayItem(arr, from);
+
+    for (; item; item = item->next)
+        if (!put(item, "account_id", cJSON_CreateString(a->account_id)))
+            return false;
+    return true;
+}
+
+struct sort_field {
+    const char *name;
+};
+
+static int by_field_desc(const void *pa, const void *pb, void *ctx)
+{
+    const char *key = ((const struct sort_field *)ctx)->name;
+    const cJSON *a = *(const cJSON *const *)pa;
+    const cJSON *b = *(const cJSON *const *)pb;
+    const char *x = cJSON_GetStringValue(cJSON_GetObjectItem(a, key));
+    const char *y = cJSON_GetStringValue(cJSON_GetObjectItem(b, key));
+
+    return strcmp(y ? y : "", x ? x : "");
+}
+
+/* Order arr's objects by their date field, newest first, keeping max. */
+static bool newest_first(cJSON *arr, const char *field, int max)
+{
+    int n = cJSON_GetArraySize(arr);
+    struct sort_field key = {field};
+    cJSON **items;
+
+    if (n < 2)
+        return true;
+    if (!(items = mem_calloc((size_t)n, sizeof(*items))))
+        return false;
+    for (int i = n - 1; i >= 0; i--)
+        items[i] = cJSON_DetachItemFromArray(arr, i);
+    qsort_r(items, (size_t)n, sizeof(*items), by_field_desc, &key);
+    for (int i = 0; i < n; i++) {
+        if (i < max)
+            cJSON_AddItemToArray(arr, items[i]);
+        else
+            cJSON_Delete(items[i]);
+    }
+    mem_free(items);
+    return true;
+}
+
 enum csmap_rc ctx_segment(struct store *st, const struct sig_set *set,
                           const struct sig_segment *seg,
                           const struct ctx_request *req, cJSON **out)
@@ -602,14 +694,19 @@ enum csmap_rc ctx_segment(struct store *st, const struct sig_set *set,
     if ((rc = add_top_accounts(set, seg, accounts, &sorted, &n_sorted)))
         goto out;
     for (size_t i = 0; i < n_sorted; i++) {
-        if (cJSON_GetArraySize(tickets) < MAX_TICKETS &&
-            (rc = add_tickets(st, set->cfg, sorted[i]->rowid, set->as_of, 30,
-                              false, tickets)))
-            goto out;
-        if (cJSON_GetArraySize(quotes) < MAX_QUOTES &&
+        int nt = cJSON_GetArraySize(tickets), nq = cJSON_GetArraySize(quotes);
+
+        if ((rc = add_tickets(st, set->cfg, sorted[i]->rowid, set->as_of, 30,
+                              false, tickets)) ||
             (rc = add_quotes(st, sorted[i]->rowid, set->as_of, 90, quotes)))
             goto out;
+        rc = CS_NOMEM;
+        if (!label(tickets, nt, sorted[i]) || !label(quotes, nq, sorted[i]))
+            goto out;
     }
+    if (!newest_first(tickets, "created_at", MAX_TICKETS) ||
+        !newest_first(quotes, "date", MAX_QUOTES))
+        goto out;
     if ((rc = fit_budget(ctx, req)))
         goto out;
     *out = ctx;

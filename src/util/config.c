@@ -596,7 +596,7 @@ static void set_defaults(struct config *cfg)
     cfg->llm.price_output_per_mtok = 0.60;
     cfg->llm.temperature = 0.2;
     cfg->llm.max_tokens = 1200;
-    cfg->llm.context_tokens = 6000;
+    cfg->llm.context_tokens = 8000;
     cfg->llm.redact = true;
 }
 
