@@ -590,13 +590,13 @@ static enum csmap_rc compute_account(struct sig_run *r, struct sig_account *a,
     return CS_OK;
 }
 
-/* Add the account's theme terms to its segment's. */
+/* Add account i's theme terms to its segment's: seg_terms[k] pools the
+ * terms of the segment whose first account is k (segment.c reads it). */
 static enum csmap_rc merge_segment_terms(struct sig_run *r, struct sig_set *set,
                                          size_t i)
 {
     size_t k;
 
-    /* Accounts come in account_id order, so find the segment by name. */
     for (k = 0; k < i; k++) {
         const char *s1 = set->accounts[k].segment;
         const char *s2 = set->accounts[i].segment;
