@@ -208,6 +208,7 @@ void model_account_artifacts(struct jb *j, cJSON *o, const struct page *p,
                                  report_stage_name((enum report_stage)s), r);
         }
     }
-    if ((r = art_find(p->arts, "qbr-prep", a->account_id)))
+    r = art_find(p->arts, "qbr-prep", a->account_id);
+    if (r || report_artifact_needed(p->in->now->cfg, "qbr-prep", a))
         account_artifact(j, arr, "qbr-prep", "all", r);
 }

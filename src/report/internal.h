@@ -48,7 +48,6 @@ void fmt_date(char *out, size_t n, int32_t day);
  * from s so that different inputs give different ids. */
 void fmt_anchor(char *out, size_t n, const char *prefix, const char *s);
 
-/* Needed for an account by the weekly run (DESIGN section 7). */
 /* Whether the weekly schedule makes artifact for a (csmap/schedule.h). */
 bool report_artifact_needed(const struct config *cfg, const char *artifact,
                             const struct sig_account *a);
