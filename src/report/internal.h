@@ -15,7 +15,8 @@ struct sig_account;
 /*
  * Builds JSON without checking every call: each helper does nothing when
  * its parent is NULL and sets nomem when an allocation fails, and the
- * builder checks nomem once at the end.
+ * builder checks nomem once at the end.  Keys are not copied (a map has
+ * hundreds of thousands of them): pass string literals only.
  */
 struct jb {
     bool nomem;

@@ -14,7 +14,7 @@ static cJSON *attach(struct jb *j, cJSON *parent, const char *key, cJSON *child)
         return NULL;
     }
     if (cJSON_IsArray(parent) ? !cJSON_AddItemToArray(parent, child)
-                              : !cJSON_AddItemToObject(parent, key, child)) {
+                              : !cJSON_AddItemToObjectCS(parent, key, child)) {
         cJSON_Delete(child);
         j->nomem = true;
         return NULL;
