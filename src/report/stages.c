@@ -42,7 +42,7 @@ static void value_text(char *t, size_t n, enum unit u, double v)
         snprintf(t, n, "%s d", x);
         break;
     case U_PCT:
-        snprintf(t, n, "%+.0f%%", shown(v, 0));
+        snprintf(t, n, shown(v, 0) ? "%+.0f%%" : "%.0f%%", shown(v, 0));
         break;
     case U_SHARE:
         fmt_share(t, n, v);
@@ -51,10 +51,10 @@ static void value_text(char *t, size_t n, enum unit u, double v)
         fmt_money(t, n, v);
         break;
     case U_NPS:
-        snprintf(t, n, "%+.0f", shown(v, 0));
+        snprintf(t, n, shown(v, 0) ? "%+.0f" : "%.0f", shown(v, 0));
         break;
     case U_SENT:
-        snprintf(t, n, "%+.2f", shown(v, 2));
+        snprintf(t, n, shown(v, 2) ? "%+.2f" : "%.2f", shown(v, 2));
         break;
     case U_COUNT:
     case U_SCORE:
