@@ -1,6 +1,7 @@
 """Shared pieces of the hardening tests (faults, crash, alloc, attack,
 concurrency, secrets): paths, a pass/fail tally, the mock server, demo
 workspaces, timed runs and store checks."""
+import atexit
 import json
 import os
 import re
@@ -18,6 +19,28 @@ if not os.path.isabs(BUILD):
     BUILD = os.path.join(ROOT, BUILD)
 CSMAP = os.path.join(BUILD, "csmap")
 MOCK = os.path.join(BUILD, "tests", "mockllm")
+
+
+def _private_copy(path):
+    """A copy of the binary that a concurrent 'make' cannot replace while
+    a test runs (the runs before and after a kill must be the same
+    program)."""
+    d = tempfile.mkdtemp(prefix="csmap-bin-")
+    dst = os.path.join(d, os.path.basename(path))
+    for _ in range(30):
+        try:
+            shutil.copy2(path, dst)
+            subprocess.run([dst, "--version"], check=True,
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            atexit.register(shutil.rmtree, d, True)
+            return dst
+        except (OSError, subprocess.CalledProcessError):
+            time.sleep(1)
+    return path
+
+
+CSMAP = _private_copy(CSMAP)
 GEN = os.path.join(BUILD, "csmap-gen")
 DEMO = os.path.join(ROOT, "fixtures", "demo")
 AS_OF = "2026-11-30"
