@@ -179,9 +179,17 @@ static enum csmap_rc migrate(struct store *st)
                   st->path, v, N_MIGRATIONS);
         return CS_STORE;
     }
-    for (; v < N_MIGRATIONS; v++) {
+    while (v < N_MIGRATIONS) {
         if ((rc = store_begin(st)))
             return rc;
+        /* Read again under the write lock: another csmap that opened the
+         * new store at the same time may have migrated it already. */
+        if ((v = user_version(st)) < 0 || v >= N_MIGRATIONS) {
+            store_rollback(st);
+            if (v < 0)
+                return store_error(st, "cannot read the schema version");
+            break;
+        }
         snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
         if ((rc = store_exec(st, migrations[v])) ||
             (rc = store_exec(st, sql))) {
@@ -190,7 +198,7 @@ static enum csmap_rc migrate(struct store *st)
         }
         if ((rc = store_commit(st)))
             return rc;
-        log_debug("store migrated to schema version %d", v + 1);
+        log_debug("store migrated to schema version %d", ++v);
     }
     return CS_OK;
 }
