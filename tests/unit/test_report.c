@@ -4,14 +4,19 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "csmap/cache.h"
 #include "csmap/config.h"
 #include "csmap/date.h"
 #include "csmap/report.h"
 #include "csmap/signals.h"
+#include "csmap/store.h"
 #include "../../src/report/internal.h"
 
 #define AS_OF 20500 /* 2026-02-16 */
@@ -454,6 +459,68 @@ static void test_links_name_one_file_per_segment(void **state)
     cJSON_Delete(model);
 }
 
+static void put(struct store *st, const char *key, const char *artifact,
+                const char *subject, int32_t as_of, const char *checks)
+{
+    struct cache_entry e;
+    char out[] = "answer";
+
+    memset(&e, 0, sizeof(e));
+    snprintf(e.key, sizeof(e.key), "%s", key);
+    e.artifact = (char *)(uintptr_t)artifact;
+    e.subject = (char *)(uintptr_t)subject;
+    e.as_of = as_of;
+    e.output = out;
+    e.checks = (char *)(uintptr_t)checks;
+    e.created_at = 1700000000 + as_of;
+    assert_int_equal(cache_put(st, &e), CS_OK);
+}
+
+static void test_cache_gives_fresh_stale_and_ungrounded(void **state)
+{
+    char dir[] = "/tmp/csmap-report-XXXXXX";
+    char db[64];
+    struct store *st = NULL;
+    struct report_artifact_list list = {NULL, 0, 0};
+    const struct report_artifact *fresh = NULL, *stale = NULL;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof(db), "%s/csmap.db", dir);
+    assert_int_equal(store_open(db, true, &st), CS_OK);
+    put(st, "k1", "stuck-alert", "acc-b", AS_OF - 6,
+        "{\"ungrounded\": [\"$48k\", \"17\"]}");
+    put(st, "k2", "stuck-alert", "acc-c", AS_OF - 7, NULL);
+    put(st, "k3", "activation-digest", "smb", AS_OF + 1, "{}");
+    assert_int_equal(report_artifacts_from_store(st, AS_OF, &list), CS_OK);
+
+    /* The one made after the map's date does not exist yet for the map. */
+    assert_int_equal(list.n, 2);
+    for (size_t i = 0; i < list.n; i++) {
+        if (strcmp(list.items[i].subject, "acc-b") == 0)
+            fresh = &list.items[i];
+        else
+            stale = &list.items[i];
+    }
+    assert_non_null(fresh);
+    assert_non_null(stale);
+    assert_string_equal(fresh->status, "fresh");
+    assert_int_equal(fresh->ungrounded, 2);
+    assert_int_equal(fresh->as_of, AS_OF - 6);
+    assert_string_equal(stale->subject, "acc-c");
+    assert_string_equal(stale->status, "stale");
+    assert_int_equal(stale->ungrounded, 0);
+
+    report_artifact_list_release(&list);
+    store_close(st);
+    unlink(db);
+    strcat(db, "-wal");
+    unlink(db);
+    strcpy(db + strlen(db) - 4, "-shm");
+    unlink(db);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_formats(void **state)
 {
     char t[32];
@@ -490,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_html_escapes_customer_text_and_stays_offline),
         cmocka_unit_test(test_markdown_keeps_tables_whole),
         cmocka_unit_test(test_links_name_one_file_per_segment),
+        cmocka_unit_test(test_cache_gives_fresh_stale_and_ungrounded),
         cmocka_unit_test(test_formats),
     };
 
