@@ -69,7 +69,7 @@ static void check_store(struct report *r, const struct cli *cli)
     }
     if (sqlite3_prepare_v2(store_db(st),
                            "SELECT (SELECT count(*) FROM account), "
-                           "(SELECT integrity_check FROM "
+                           "(SELECT quick_check FROM "
                            "pragma_quick_check)",
                            -1, &stmt, NULL) == SQLITE_OK &&
         sqlite3_step(stmt) == SQLITE_ROW) {
