@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "csmap/cli.h"
@@ -295,6 +297,20 @@ static int finish_stdout(int status)
     return status;
 }
 
+/* The API key sits in the environment from the first instruction, so no
+ * core file may be written and, outside sanitizer builds (LeakSanitizer
+ * must attach to the process), no other process of the user may attach
+ * or read its memory. */
+static void no_core_dumps(void)
+{
+    struct rlimit none = {0, 0};
+
+    setrlimit(RLIMIT_CORE, &none);
+#ifndef __SANITIZE_ADDRESS__
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     struct cli cli = {"csmap.db", "csmap.json", false, 0};
@@ -302,6 +318,7 @@ int main(int argc, char **argv)
     int status = 0;
     int first;
 
+    no_core_dumps();
     mem_init();
     first = parse_globals(argc, argv, &cli, &status);
     if (first < 0)
