@@ -87,10 +87,10 @@ def demo_config():
 class Mock:
     """A mock LLM server on a free port; stopped by stop() or at exit."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, env=None):
         self.proc = subprocess.Popen(
             [MOCK, "--port", "0", "--max-seconds", "900"] + list(args),
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         self.port = int(self.proc.stdout.readline().decode().strip())
         self.url = "http://127.0.0.1:%d/v1" % self.port
 
