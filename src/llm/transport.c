@@ -26,7 +26,7 @@ struct llm_job {
     struct curl_slist *headers;
     struct buf body;
     struct buf resp;
-    bool too_big;
+    enum csmap_rc body_rc; /* CS_TOOBIG or CS_NOMEM while receiving */
     bool stream;
     struct llm_stream st;
     enum csmap_rc stream_rc;
@@ -321,7 +321,7 @@ static void attempt_release(struct llm_job *j)
         j->easy = NULL;
     }
     buf_release(&j->resp);
-    j->too_big = false;
+    j->body_rc = CS_OK;
 }
 
 static void job_free(struct llm_job *j)
@@ -453,14 +453,16 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
     n *= size;
     curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
     if (j->stream && status >= 200 && status < 300) {
-        if ((j->stream_rc = sse_feed(&j->st.sse, p, n)))
-            return 0;
-        return n;
+        enum csmap_rc rc = sse_feed(&j->st.sse, p, n);
+
+        if (rc == CS_NOMEM || rc == CS_TOOBIG)
+            j->body_rc = rc;
+        else
+            j->stream_rc = rc;
+        return rc ? 0 : n;
     }
-    if (buf_add(&j->resp, p, n)) {
-        j->too_big = true;
+    if ((j->body_rc = buf_add(&j->resp, p, n)))
         return 0;
-    }
     return n;
 }
 
@@ -542,12 +544,15 @@ static enum csmap_rc attempt_start(struct llm_job *j, int64_t now)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
     curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+    /* Counted as active only once nothing more can fail. */
+    if (llm_rate_note(&c->rate, now, j->est_tokens))
+        return CS_NOMEM;
     if (curl_multi_add_handle(c->multi, e) != CURLM_OK)
         return CS_ERR;
     j->attempts++;
     j->started_ms = now;
     c->active++;
-    return llm_rate_note(&c->rate, now, j->est_tokens);
+    return CS_OK;
 }
 
 /* ---- the outcome of an attempt ---- */
@@ -587,7 +592,9 @@ static void judge_curl(struct llm_job *j, CURLcode cc, struct outcome *o)
     const struct llm_client *c = j->client;
     enum verdict again = j->stream && j->st.delivered ? V_FAIL : V_RETRY;
 
-    if (j->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+    if (j->body_rc == CS_NOMEM) {
+        say(o, V_FAIL, CS_NOMEM, "out of memory");
+    } else if (j->body_rc == CS_TOOBIG || cc == CURLE_FILESIZE_EXCEEDED) {
         say(o, V_FAIL, CS_TOOBIG,
             "the answer from provider '%s' is larger than %zu MB", c->provider,
             LLM_MAX_RESPONSE >> 20);
