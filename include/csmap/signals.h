@@ -279,7 +279,8 @@ struct sig_set {
 /*
  * Compute the signals of every account that signed up on or before as_of,
  * or of one account (account_id, CS_NOTFOUND with a report when unknown),
- * or of one segment (segment, CS_NOTFOUND when no account has it).  Only
+ * or of one segment (segment, CS_NOTFOUND when no account has it;
+ * "(none)" selects the accounts without a segment).  Only
  * that account's rows are read when account_id is given.  Segment figures
  * cover the accounts selected.  An empty store gives an empty set and
  * CS_OK.  The caller frees *out with sig_set_free(); cfg must outlive it.

@@ -646,11 +646,15 @@ static enum csmap_rc read_account(struct sig_run *r, sqlite3_stmt *q,
     return nomem ? CS_NOMEM : CS_OK;
 }
 
+/* "(none)", the name segment figures give them, selects the accounts
+ * without a segment. */
 static bool wanted(const struct sig_account *a, const char *segment)
 {
     if (!segment)
         return true;
-    return a->segment && strcmp(a->segment, segment) == 0;
+    if (!a->segment)
+        return strcmp(segment, "(none)") == 0;
+    return strcmp(a->segment, segment) == 0;
 }
 
 static enum csmap_rc compute_accounts(struct sig_run *r, sqlite3_stmt *q,

@@ -249,6 +249,15 @@ static void test_segment_filter_selects_accounts(void **state)
     assert_int_equal(f->set->n_accounts, 1);
     assert_string_equal(f->set->accounts[0].account_id, "mid2");
     assert_int_equal(f->set->n_segments, 1);
+    sig_set_free(f->set);
+    f->set = NULL;
+
+    fx_sql(f, "UPDATE account SET segment = NULL WHERE id = 1");
+    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, "(none)", &f->set),
+                     CS_OK);
+    assert_int_equal(f->set->n_accounts, 1);
+    assert_string_equal(f->set->accounts[0].account_id, "smb1");
+    assert_string_equal(f->set->segments[0].name, "(none)");
     fx_close(f);
 }
 
