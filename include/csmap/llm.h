@@ -29,8 +29,9 @@ struct llm_client;
  *   CS_UNAVAILABLE  401/403 (invalid key), 404 (unknown model), a server
  *                   that cannot be reached after every retry, a TLS error,
  *                   a fixture miss: exit 69, retrying will not help
- *   CS_TEMP         429, 408, 409, 5xx, timeouts, resets and cut streams
- *                   still failing after every retry: exit 75
+ *   CS_TEMP         429, 408, 409, 5xx, timeouts, resets and answers cut
+ *                   short, still failing after every retry, and streams
+ *                   cut after text was shown (never retried): exit 75
  *   CS_DATA         a 200 whose body is malformed, truncated JSON, or an
  *                   error object: never cached
  *   CS_TOOBIG       an answer over LLM_MAX_RESPONSE bytes
@@ -98,8 +99,8 @@ struct llm_response {
     bool from_fixture;
 };
 
-/* Called once per submitted request.  req holds the request's metadata
- * (artifact, scope, subject, prompt, key) copied at submit time. */
+/* Called once per submitted request with the request's metadata, copied
+ * at submit time; a string the request left NULL is NULL here too. */
 struct llm_done_info {
     char key[65]; /* llm_request_key() of the request */
     const char *artifact;
