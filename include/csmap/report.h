@@ -162,6 +162,10 @@ enum csmap_rc report_artifacts_from_store(struct store *st, int32_t as_of,
 enum csmap_rc report_artifact_list_add(struct report_artifact_list *list,
                                        const struct report_artifact *a);
 
+/* Set the link of item i of list to a copy of path. */
+enum csmap_rc report_artifact_list_set_path(struct report_artifact_list *list,
+                                            size_t i, const char *path);
+
 void report_artifact_list_release(struct report_artifact_list *list);
 
 #endif

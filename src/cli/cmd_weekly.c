@@ -153,10 +153,30 @@ static enum csmap_rc write_file(const char *dir, const char *name,
     return CS_OK;
 }
 
+/* Link each artifact on the map to the file this run wrote for it. */
+static enum csmap_rc link_files(struct report_artifact_list *arts,
+                                const struct gen_result *res, size_t n)
+{
+    enum csmap_rc rc = CS_OK;
+
+    for (size_t i = 0; i < arts->n && !rc; i++) {
+        const struct report_artifact *ra = &arts->items[i];
+        for (size_t j = 0; j < n; j++) {
+            if (res[j].path && strcmp(res[j].artifact, ra->artifact) == 0 &&
+                strcmp(res[j].subject, ra->subject) == 0) {
+                rc = report_artifact_list_set_path(arts, i, res[j].path);
+                break;
+            }
+        }
+    }
+    return rc;
+}
+
 /* The map in the three formats, next to the artifacts. */
 static enum csmap_rc write_maps(struct store *st, const struct weekly_args *a,
                                 const struct sig_set *now,
-                                const struct sig_set *before)
+                                const struct sig_set *before,
+                                const struct gen_result *res, size_t n_res)
 {
     static const struct {
         enum report_format fmt;
@@ -171,8 +191,11 @@ static enum csmap_rc write_maps(struct store *st, const struct weekly_args *a,
     char path[4096];
     enum csmap_rc rc;
 
-    if ((rc = report_artifacts_from_store(st, a->as_of, &arts)))
+    if ((rc = report_artifacts_from_store(st, a->as_of, &arts)) ||
+        (rc = link_files(&arts, res, n_res))) {
+        report_artifact_list_release(&arts);
         return rc;
+    }
     in.now = now;
     in.before = before && before->n_accounts > 0 ? before : NULL;
     in.artifacts = arts.items;
@@ -186,9 +209,12 @@ static enum csmap_rc write_maps(struct store *st, const struct weekly_args *a,
     return rc;
 }
 
+/* Generate the week's artifacts and write the index; the caller frees *gp
+ * (set even on failure when the batch was started). */
 static enum csmap_rc generate_all(struct store *st, const struct config *cfg,
                                   const struct sig_set *set,
-                                  struct prompt_lib *lib, struct weekly_args *a)
+                                  struct prompt_lib *lib, struct weekly_args *a,
+                                  struct gen **gp)
 {
     struct schedule plan = {NULL, 0};
     struct gen *g = NULL;
@@ -217,7 +243,7 @@ static enum csmap_rc generate_all(struct store *st, const struct config *cfg,
         rc = write_file(a->out_dir, "index.md", &index);
 out:
     buf_release(&index);
-    gen_free(g);
+    *gp = g;
     schedule_release(&plan);
     for (size_t i = 0; i < n_names; i++)
         mem_free(names[i]);
@@ -231,6 +257,9 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
     struct store *st = NULL;
     struct sig_set *now = NULL, *before = NULL;
     struct prompt_lib *lib = NULL;
+    struct gen *g = NULL;
+    const struct gen_result *res = NULL;
+    size_t n_res = 0;
     enum csmap_rc rc, gen_rc;
 
     if ((rc = cli_load_config(cli, &cfg)))
@@ -258,10 +287,12 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
         rc = CS_IO;
         goto out;
     }
-    gen_rc = generate_all(st, cfg, now, lib, a);
+    gen_rc = generate_all(st, cfg, now, lib, a, &g);
+    if (g)
+        res = gen_results(g, &n_res);
     /* The map is written even when some artifacts failed: it shows them
      * as missing, and the rest of the week's work is there. */
-    rc = write_maps(st, a, now, before);
+    rc = write_maps(st, a, now, before, res, n_res);
     if (!rc) {
         log_note("the map is at %s/map.html (also map.md and map.json); "
                  "artifacts are listed in %s/index.md",
@@ -269,6 +300,7 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
         rc = gen_rc;
     }
 out:
+    gen_free(g);
     prompt_lib_free(lib);
     sig_set_free(before);
     sig_set_free(now);

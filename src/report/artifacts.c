@@ -191,6 +191,18 @@ enum csmap_rc report_artifact_list_add(struct report_artifact_list *list,
     return CS_OK;
 }
 
+enum csmap_rc report_artifact_list_set_path(struct report_artifact_list *list,
+                                            size_t i, const char *path)
+{
+    char *copy = mem_strdup(path);
+
+    if (!copy)
+        return CS_NOMEM;
+    mem_free((char *)(uintptr_t)list->items[i].path);
+    list->items[i].path = copy;
+    return CS_OK;
+}
+
 void report_artifact_list_release(struct report_artifact_list *list)
 {
     for (size_t i = 0; i < list->n; i++)
