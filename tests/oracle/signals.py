@@ -333,7 +333,8 @@ def signals(data, cfg, D):
         cur = [c for c in contracts if c["start"] <= D <= c["end"]]
         cur = max(cur, key=lambda c: (c["end"], c["start"])) if cur else None
         seats = None
-        if cur and cur.get("seats") not in (None, "", "0", 0):
+        # A contract that states its seats decides, even when it says 0.
+        if cur and cur.get("seats") not in (None, ""):
             seats = int(float(cur["seats"]))
         elif a.get("seats") not in (None, "", "0"):
             seats = int(float(a["seats"]))
