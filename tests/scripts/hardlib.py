@@ -165,7 +165,9 @@ class Run:
 def run(argv, cwd, timeout=60, env=None, stdin=None, binary=CSMAP):
     """Run csmap with argv in cwd; kill it after timeout seconds."""
     start = time.monotonic()
-    p = subprocess.Popen([binary] + list(argv), cwd=cwd, env=env,
+    pre = [sys.executable, "-c", _RSS_WRAPPER] if binary == sys.executable \
+        else [binary]
+    p = subprocess.Popen(pre + list(argv), cwd=cwd, env=env,
                          stdin=subprocess.PIPE if stdin is not None
                          else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -181,31 +183,34 @@ def run(argv, cwd, timeout=60, env=None, stdin=None, binary=CSMAP):
                timed_out)
 
 
+_RSS_WRAPPER = """
+import os, sys
+out = sys.argv[1]
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(out, "w") as f:
+    f.write("%d %d" % (os.waitstatus_to_exitcode(status), usage.ru_maxrss))
+"""
+
+
 def run_rss(argv, cwd, timeout=60, env=None, binary=CSMAP):
-    """Like run, with the child's peak RSS in kB (from wait4)."""
-    start = time.monotonic()
-    errf = tempfile.TemporaryFile()
-    p = subprocess.Popen([binary] + list(argv), cwd=cwd, env=env,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=errf)
-    deadline = start + timeout
-    timed_out = False
-    while True:
-        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            timed_out = True
-            p.kill()
-            pid, status, usage = os.wait4(p.pid, 0)
-            break
-        time.sleep(0.02)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    errf.seek(0)
-    err = errf.read().decode(errors="replace")
-    errf.close()
-    return Run(p.returncode, "", err, time.monotonic() - start, timed_out,
-               usage.ru_maxrss)
+    """Like run, with the child's peak RSS in kB.  A small wrapper forks
+    it: the peak RSS a process reports includes its parent's at fork."""
+    fd, res = tempfile.mkstemp(prefix="csmap-rss-")
+    os.close(fd)
+    r = run([res, binary] + list(argv), cwd, timeout=timeout, env=env,
+            binary=sys.executable)
+    r.code = None
+    try:
+        with open(res) as f:
+            code, rss = f.read().split()
+        r.code, r.rss_kb = int(code), int(rss)
+    except (OSError, ValueError):
+        r.rss_kb = 1 << 30
+    os.unlink(res)
+    return r
 
 
 def clean_failure(r):
