@@ -124,6 +124,12 @@ def check_modes(t, d, name):
     t.check(os.path.exists(art) and mode_of(art) == 0o600,
             name + ": a generated artifact is 0600",
             oct(mode_of(art)) if os.path.exists(art) else "missing")
+    arts = [os.path.join(dp, n) for dp, _, ns in
+            os.walk(os.path.join(d, "out")) for n in ns
+            if os.path.basename(dp) != "out"]
+    t.check(arts and all(mode_of(a) == 0o600 for a in arts),
+            name + ": weekly's artifact files are 0600",
+            ", ".join("%s %o" % (a, mode_of(a)) for a in arts[:3]))
     m = os.path.join(d, "map.html")
     t.check(os.path.exists(m) and mode_of(m) == 0o644,
             name + ": 'map -o FILE' writes 0644 as asked")
