@@ -305,6 +305,44 @@ static void test_message_id_replacement_moves_the_count(void **state)
                      1);
 }
 
+/* 140,000 events, more than one batch: the second half repeats the first
+ * half's message ids with another user, so every count moves, some inside
+ * a batch and some across batches. */
+static void test_moves_across_batches_keep_one_count_per_message(void **state)
+{
+    struct fixture *f = *state;
+    struct ingest_stats st;
+    size_t cap = 140000 * 64 + 64, len = 0;
+    char *csv = malloc(cap);
+
+    assert_non_null(csv);
+    load_accounts(f);
+    len += (size_t)snprintf(csv, cap,
+                            "account_id,user_id,event,timestamp,"
+                            "message_id\n");
+    for (int i = 0; i < 140000; i++)
+        len += (size_t)snprintf(csv + len, cap - len,
+                                "%s,%s,e%d,2024-05-%02dT10:00:00Z,m%d\n",
+                                i % 2 ? "acme" : "beta", i < 70000 ? "a" : "b",
+                                i % 3, 1 + i % 28, i % 70000);
+    assert_int_equal(load(f, "many.csv", csv, &st), CS_OK);
+    free(csv);
+    assert_int_equal(st.read, 140000);
+    assert_int_equal(st.loaded, 70000);
+    assert_int_equal(st.replaced, 70000);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM event_seen"), 70000);
+    assert_int_equal(query_int(f, "SELECT sum(n) FROM event_day"), 70000);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM event_day JOIN"
+                                  " app_user u ON u.id = user WHERE"
+                                  " u.user_id = 'a'"),
+                     0);
+    /* (account, event, day) repeat every lcm(2, 3, 28) = 84 events. */
+    assert_int_equal(query_int(f, "SELECT count(*) FROM event_day"), 84);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM event_day WHERE"
+                                  " n <= 0"),
+                     0);
+}
+
 static void test_accounts_upsert_keeps_the_row_id_and_ext_ids(void **state)
 {
     struct fixture *f = *state;
@@ -414,6 +452,9 @@ int main(void)
             test_json_lines_fast_and_full_parsing_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_message_id_replacement_moves_the_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_moves_across_batches_keep_one_count_per_message, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(
             test_accounts_upsert_keeps_the_row_id_and_ext_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(
