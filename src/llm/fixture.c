@@ -132,7 +132,8 @@ enum csmap_rc llm_fixture_answer(const char *dir,
         goto out;
     rc = read_file(buf_str(&path), &text);
     if (!rc) {
-        rc = from_key_file(buf_str(&path), buf_str(&text), resp);
+        if (!(rc = from_key_file(buf_str(&path), buf_str(&text), resp)))
+            log_debug("fixture '%s' answers by key", buf_str(&path));
         goto out;
     }
     buf_reset(&path);
@@ -142,9 +143,12 @@ enum csmap_rc llm_fixture_answer(const char *dir,
         goto miss;
     if ((rc = read_file(buf_str(&path), &text)))
         goto miss;
-    resp->text = buf_detach(&text);
+    if (!(resp->text = buf_detach(&text))) {
+        rc = CS_NOMEM;
+        goto out;
+    }
     resp->output_tokens = (long)(strlen(resp->text) / 4);
-    rc = resp->text ? CS_OK : CS_NOMEM;
+    log_debug("fixture '%s' answers by artifact and subject", buf_str(&path));
     goto out;
 
 miss:

@@ -62,3 +62,9 @@ cache show 3f2b
 --- exit 1
 --- stderr
 csmap: error: no cache entry '3f2b'
+--- run
+cache show 3f2a0 --format json
+--- stdout ~
+"key":\s*"3f2a0{58}01"
+"output":\s*"## Health\\nGreen.\\n"
+"checks":\s*\{\s*"ungrounded":\s*\[\s*"42"\s*\]\s*\}
