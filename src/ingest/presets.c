@@ -62,8 +62,11 @@ static enum csmap_rc scalar(const cJSON *obj, const char *key, struct row *row,
         v->p = item->valuestring;
         v->n = strlen(v->p);
     } else if (cJSON_IsNumber(item)) {
+        /* snprintf gives the length it wanted: a number too large to be
+         * written in num (1e40) is no id. */
         k = snprintf(num, sizeof(num), "%.0f", item->valuedouble);
-        if (!(v->p = row_keep(row, num, (size_t)k)))
+        if (k < 0 || (size_t)k >= sizeof(num) ||
+            !(v->p = row_keep(row, num, (size_t)k)))
             return CS_TOOBIG;
         v->n = (size_t)k;
     } else if (item && !cJSON_IsNull(item)) {
@@ -120,9 +123,11 @@ enum csmap_rc zendesk_row(const cJSON *t, const char *file, struct buf *tags,
     enum csmap_rc rc;
 
     for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-        if (scalar(t, plain[i].key, row, &row->v[plain[i].field])) {
-            ingest_bad_row(file, row->line, plain[i].key,
-                           "expected a string or a number");
+        rc = scalar(t, plain[i].key, row, &row->v[plain[i].field]);
+        if (rc) {
+            ingest_bad_row(file, row->line, plain[i].key, "%s",
+                           rc == CS_DATA ? "expected a string or a number"
+                                         : "the number is too large");
             return CS_DATA;
         }
     }
@@ -174,10 +179,10 @@ const char *ingest_segment_user(const cJSON *call, char tmp[32])
         const cJSON *item = cJSON_GetObjectItemCaseSensitive(call, keys[i]);
         if (cJSON_IsString(item) && item->valuestring[0])
             return item->valuestring;
-        if (cJSON_IsNumber(item)) {
-            snprintf(tmp, 32, "%.0f", item->valuedouble);
+        /* A number too large for tmp (1e40) names no user. */
+        if (cJSON_IsNumber(item) &&
+            snprintf(tmp, 32, "%.0f", item->valuedouble) < 32)
             return tmp;
-        }
     }
     return NULL;
 }

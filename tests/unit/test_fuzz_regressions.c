@@ -7,13 +7,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../../src/ingest/internal.h"
 #include "../../src/llm/llm_int.h"
 #include "csmap/buf.h"
 #include "csmap/config.h"
+#include "csmap/log.h"
 #include "csmap/mem.h"
 #include "csmap/redact.h"
 #include "csmap/regex.h"
@@ -147,6 +150,60 @@ static void test_huge_whole_number_setting_is_out_of_range(void **state)
     assert_non_null(strstr(msg, "renewal.window_days: must be a whole"));
 }
 
+/* Fill a tickets row from the Zendesk ticket in json. */
+static enum csmap_rc zendesk_ticket_row(const char *json, struct row *row)
+{
+    cJSON *t = cJSON_Parse(json);
+    struct buf tags = BUF_INIT;
+    enum csmap_rc rc;
+
+    assert_non_null(t);
+    row_clear(row);
+    rc = zendesk_row(t, "t.json", &tags, row);
+    buf_release(&tags);
+    cJSON_Delete(t);
+    return rc;
+}
+
+/* fuzz_presets: a Zendesk id written as a number too large for the
+ * 32-byte scratch ("%.0f" of 3.6e99) was copied at its full length. */
+static void test_zendesk_id_too_large_is_a_bad_row(void **state)
+{
+    struct row row;
+
+    (void)state;
+    log_set_level(LOG_QUIET);
+    assert_int_equal(zendesk_ticket_row("{\"id\": 4, \"organization_id\": "
+                                        "3.6e99, \"created_at\": "
+                                        "\"2024-06-01T10:00:00Z\"}",
+                                        &row),
+                     CS_DATA);
+    assert_int_equal(zendesk_ticket_row("{\"id\": 1e30, \"organization_id\": "
+                                        "3601, \"created_at\": "
+                                        "\"2024-06-01T10:00:00Z\"}",
+                                        &row),
+                     CS_OK);
+    assert_int_equal(row.v[F_TK_ID].n, 31);
+    assert_memory_equal(row.v[F_TK_ACCOUNT].p, "3601", 4);
+    log_set_level(LOG_WARN);
+}
+
+/* The same in a Segment call: a user id too large to write names no user
+ * (it was cut to 31 digits). */
+static void test_segment_user_too_large_is_no_user(void **state)
+{
+    cJSON *call = cJSON_Parse("{\"userId\": 1e40, \"anonymousId\": \"a\"}");
+    char tmp[32];
+
+    (void)state;
+    assert_non_null(call);
+    assert_string_equal(ingest_segment_user(call, tmp), "a");
+    cJSON_Delete(call);
+    call = cJSON_Parse("{\"userId\": 12345}");
+    assert_string_equal(ingest_segment_user(call, tmp), "12345");
+    cJSON_Delete(call);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +211,8 @@ int main(void)
         cmocka_unit_test(test_clashing_labels_get_distinct_placeholders),
         cmocka_unit_test(test_out_of_range_token_counts_read_as_zero),
         cmocka_unit_test(test_huge_whole_number_setting_is_out_of_range),
+        cmocka_unit_test(test_zendesk_id_too_large_is_a_bad_row),
+        cmocka_unit_test(test_segment_user_too_large_is_no_user),
     };
 
     mem_init();
