@@ -156,6 +156,27 @@ enum csmap_rc loader_open(struct store *st, enum ingest_kind kind,
 enum csmap_rc loader_finish(struct loader *ld);
 void loader_free(struct loader *ld);
 
+/* Step s to its end (or first row) and reset it; reports a failure. */
+enum csmap_rc ingest_step(struct store *st, struct sqlite3_stmt *s);
+
+/* Fill map from sql, whose rows are (text, id); with users, (account,
+ * user_id, id) keyed by the account's 8 bytes then the user_id. */
+enum csmap_rc ingest_load_map(struct store *st, struct strmap *map,
+                              const char *sql, bool users);
+
+/*
+ * The events of a file (events.c): keyed, batched and written in key
+ * order.  events_add() takes a checked row and counts it as loaded or
+ * replaced when its batch is written; events_finish() writes the rest.
+ */
+struct event_batch;
+
+enum csmap_rc events_open(struct store *st, struct ingest_stats *stats,
+                          struct event_batch **out);
+enum csmap_rc events_add(struct event_batch *eb, const struct row *row);
+enum csmap_rc events_finish(struct event_batch *eb);
+void events_free(struct event_batch *eb);
+
 /* Resolve an account_id or external id; false when unknown. */
 bool loader_account(const struct loader *ld, const char *p, size_t n,
                     int64_t *id);
