@@ -219,12 +219,29 @@ static enum csmap_rc create_private(const char *path)
     return CS_OK;
 }
 
+/* Switching a new store to WAL can meet another csmap doing the same, and
+ * SQLite then answers busy at once, without its busy handler: wait here
+ * as long as the busy timeout would. */
+static enum csmap_rc set_wal(struct store *st)
+{
+    for (int waited_ms = 0;; waited_ms += 10) {
+        int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL,
+                              NULL);
+
+        if (rc == SQLITE_OK)
+            return CS_OK;
+        if ((rc & 0xff) != SQLITE_BUSY || waited_ms >= 30000)
+            return store_error(st, "cannot switch the store to WAL");
+        sqlite3_sleep(10);
+    }
+}
+
 static enum csmap_rc configure(struct store *st)
 {
     enum csmap_rc rc;
 
     sqlite3_busy_timeout(st->db, 30000);
-    if ((rc = store_exec(st, "PRAGMA journal_mode = WAL")) ||
+    if ((rc = set_wal(st)) ||
         (rc = store_exec(st, "PRAGMA synchronous = NORMAL")) ||
         (rc = store_exec(st, "PRAGMA foreign_keys = ON")) ||
         (rc = store_exec(st, "PRAGMA cache_size = -32768")) ||
