@@ -400,7 +400,8 @@ static enum csmap_rc json_text(const cJSON *item, struct row *row,
         v->n = strlen(v->p);
     } else if (cJSON_IsNumber(item)) {
         double d = item->valuedouble;
-        if (d == (double)(int64_t)d && d > -9e15 && d < 9e15)
+        /* The range first: converting 1e300 to int64_t is undefined. */
+        if (d > -9e15 && d < 9e15 && d == (double)(int64_t)d)
             k = snprintf(num, sizeof(num), "%lld", (long long)d);
         else
             k = snprintf(num, sizeof(num), "%.17g", d);

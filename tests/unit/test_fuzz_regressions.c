@@ -204,6 +204,29 @@ static void test_segment_user_too_large_is_no_user(void **state)
     cJSON_Delete(call);
 }
 
+/* Review after fuzz_presets, shown by fuzz_jsonl: a JSON number past the
+ * range of int64_t was converted to it before the range was checked.  Only
+ * a clang UBSan build with UBSAN_OPTIONS=halt_on_error=1 sees the old bug; the
+ * text it gives is the same. */
+static void test_huge_json_number_is_written_out(void **state)
+{
+    cJSON *obj = cJSON_Parse("{\"account_id\": \"a1\", \"name\": 1e300, "
+                             "\"seats\": -42, \"signup_date\": "
+                             "\"2024-01-05\"}");
+    const struct kind_spec *ks = kind_spec_of(INGEST_ACCOUNTS);
+    struct row row;
+
+    (void)state;
+    assert_non_null(obj);
+    row_clear(&row);
+    assert_int_equal(row_from_json(ks, NULL, obj, "a.jsonl", &row), CS_OK);
+    assert_int_equal(row.v[F_ACC_NAME].n, strlen("1.0000000000000001e+300"));
+    assert_memory_equal(row.v[F_ACC_NAME].p, "1.0000000000000001e+300",
+                        row.v[F_ACC_NAME].n);
+    assert_memory_equal(row.v[F_ACC_SEATS].p, "-42", 3);
+    cJSON_Delete(obj);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_huge_whole_number_setting_is_out_of_range),
         cmocka_unit_test(test_zendesk_id_too_large_is_a_bad_row),
         cmocka_unit_test(test_segment_user_too_large_is_no_user),
+        cmocka_unit_test(test_huge_json_number_is_written_out),
     };
 
     mem_init();
