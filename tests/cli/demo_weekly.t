@@ -3,7 +3,7 @@
 # its checks: all sections or JSON keys present, no ungrounded number.
 # The on-demand answers recorded for the demo replay too.
 --- sh
-cp -R "$(dirname "$CSMAP")/fixtures/demo" "$(dirname "$CSMAP")/fixtures/llm" .
+cp -R "$CSMAP_ROOT/fixtures/demo" "$CSMAP_ROOT/fixtures/llm" .
 --- run
 --db s.db --config demo/csmap.json ingest demo/accounts.csv demo/contracts.csv demo/contacts.csv demo/events.csv demo/events.jsonl demo/tickets.json demo/feedback.jsonl
 --- run
