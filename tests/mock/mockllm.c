@@ -96,7 +96,7 @@ static uint32_t digest(const char *s)
 /* Which failure this request gets, or "ok". */
 static const char *failure_for(long n)
 {
-    static char base[32];
+    static _Thread_local char base[32]; /* one per connection thread */
     const char *suffix = strstr(mode, "-then-ok");
     long times = fail_times;
 
