@@ -10,7 +10,7 @@
 struct sqlite3;
 
 /*
- * Schema, version 1.  Dates are day numbers (days since 1970-01-01, UTC);
+ * Schema, version 3.  Dates are day numbers (days since 1970-01-01, UTC);
  * timestamps are seconds since the epoch, UTC.  Accounts are referred to
  * by their integer row id everywhere but in the account table.
  *
@@ -24,10 +24,12 @@ struct sqlite3;
  *   event_day(account, day, event, user, n)    one row per account, day,
  *           event name and user with the count n; WITHOUT ROWID, primary
  *           key (account, day, event, user)
- *   event_seen(key PRIMARY KEY, account, day, event, user)  every event
- *           ingested, by the 64-bit hash of its key, so a re-ingest
- *           replaces instead of adding.  The other columns are kept only
- *           for events keyed by message_id (an instant key fixes them).
+ *   event_seen(key PRIMARY KEY, cell)  every event ingested, by 56 bits
+ *           of the hash of its key (store_event_key()), so a re-ingest
+ *           replaces instead of adding.  cell is kept only for events keyed
+ *           by message_id (an instant key fixes its cell): the packed
+ *           user << 32 | day << 16 | event (store_cell_pack()); the user
+ *           names the account.
  *   ticket(id, ticket_id UNIQUE, account, created_at, resolved_at,
  *          priority, status, subject, description, tags)
  *   feedback(id, key UNIQUE, account, date, kind, score, text,
@@ -60,6 +62,35 @@ void store_rollback(struct store *st);
 
 /* Report the last SQLite error on st with what failed; returns CS_STORE. */
 enum csmap_rc store_error(struct store *st, const char *what);
+
+/* The key of an event in event_seen: 56 bits of its 64-bit hash. */
+static inline int64_t store_event_key(uint64_t hash)
+{
+    return (int64_t)(hash & UINT64_C(0x00FFFFFFFFFFFFFF));
+}
+
+/*
+ * Pack an event's day cell for event_seen.cell; false when a part is out
+ * of range (day outside 1970-2149, more than 65535 event names, more
+ * than 2^31 users), and the cell is then not kept.
+ */
+static inline bool store_cell_pack(int64_t user, int32_t day, int64_t event,
+                                   int64_t *cell)
+{
+    if (user < 0 || user > INT32_MAX || day < 0 || day > 65535 || event < 0 ||
+        event > 65535)
+        return false;
+    *cell = user << 32 | (int64_t)day << 16 | event;
+    return true;
+}
+
+static inline void store_cell_unpack(int64_t cell, int64_t *user, int32_t *day,
+                                     int64_t *event)
+{
+    *user = cell >> 32;
+    *day = (int32_t)((cell >> 16) & 0xFFFF);
+    *event = cell & 0xFFFF;
+}
 
 /* The current schema version. */
 int store_schema_version(void);

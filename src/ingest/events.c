@@ -37,6 +37,7 @@ enum event_stmt {
     E_DAY_ADD,
     E_DAY_SUB,
     E_DAY_DEL,
+    E_USER_ACCOUNT,
     E_SEEN_FIND, /* GROUP rows each, built by prepare_groups() */
     E_SEEN_MANY,
     E_DAY_MANY,
@@ -46,8 +47,7 @@ enum event_stmt {
 static const char *const event_sql[E_SEEN_FIND] = {
     [E_NAME_INSERT] = "INSERT INTO event_name(name) VALUES (?1)",
     [E_USER_INSERT] = "INSERT INTO app_user(account, user_id) VALUES (?1, ?2)",
-    [E_SEEN_SET] = "UPDATE event_seen SET account = ?2, day = ?3, event = ?4,"
-                   " user = ?5 WHERE key = ?1",
+    [E_SEEN_SET] = "UPDATE event_seen SET cell = ?2 WHERE key = ?1",
     [E_DAY_ADD] =
         "INSERT INTO event_day(account, day, event, user, n)"
         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(account, day, event, user)"
@@ -57,6 +57,7 @@ static const char *const event_sql[E_SEEN_FIND] = {
         " AND event = ?3 AND user = ?4",
     [E_DAY_DEL] = "DELETE FROM event_day WHERE account = ?1 AND day = ?2"
                   " AND event = ?3 AND user = ?4 AND n <= 0",
+    [E_USER_ACCOUNT] = "SELECT account FROM app_user WHERE id = ?1",
 };
 
 /* An event waiting in the batch: its key and its cell. */
@@ -175,15 +176,13 @@ static enum csmap_rc prepare_groups(struct event_batch *eb)
     struct buf b = BUF_INIT;
     enum csmap_rc rc;
 
-    if ((rc = group_sql(&b,
-                        "SELECT key, account, day, event, user FROM"
-                        " event_seen WHERE key IN (",
+    if ((rc = group_sql(&b, "SELECT key, cell FROM event_seen WHERE key IN (",
                         "?", ")")) ||
         (rc = prepare(eb, E_SEEN_FIND, buf_str(&b))) ||
         (rc = group_sql(&b,
-                        "INSERT OR IGNORE INTO event_seen(key, account,"
-                        " day, event, user) VALUES ",
-                        "(?,?,?,?,?)", "")) ||
+                        "INSERT OR IGNORE INTO event_seen(key, cell)"
+                        " VALUES ",
+                        "(?,?)", "")) ||
         (rc = prepare(eb, E_SEEN_MANY, buf_str(&b))) ||
         (rc = group_sql(&b,
                         "INSERT INTO event_day(account, day, event,"
@@ -273,13 +272,14 @@ enum csmap_rc events_add(struct event_batch *eb, const struct row *row)
         return rc;
     e->by_message = v[F_EV_MSG].set;
     if (e->by_message) {
-        e->key = hash64(v[F_EV_MSG].p, v[F_EV_MSG].n, 0x6d657373616765);
+        e->key = (uint64_t)store_event_key(
+            hash64(v[F_EV_MSG].p, v[F_EV_MSG].n, 0x6d657373616765));
     } else {
         uint64_t h = hash64(&e->account, 8, 0x696e7374616e74);
         h = hash64(v[F_EV_USER].p, v[F_EV_USER].n, h);
         h = hash64(v[F_EV_EVENT].p, v[F_EV_EVENT].n, h);
         h = hash_fraction(h, &v[F_EV_TS]);
-        e->key = hash64(&v[F_EV_TS].i, 8, h);
+        e->key = (uint64_t)store_event_key(hash64(&v[F_EV_TS].i, 8, h));
     }
     eb->n_batch++;
     return CS_OK;
@@ -325,7 +325,7 @@ struct seen_old {
     bool found;
     bool known; /* the cell is kept (message-keyed events) */
     int32_t day;
-    int64_t account, event, user;
+    int64_t event, user;
 };
 
 /* The index of key in the group's sorted keys, or n. */
@@ -368,10 +368,9 @@ static enum csmap_rc find_group(struct event_batch *eb,
             continue;
         old[at].found = true;
         old[at].known = sqlite3_column_type(s, 1) != SQLITE_NULL;
-        old[at].account = sqlite3_column_int64(s, 1);
-        old[at].day = sqlite3_column_int(s, 2);
-        old[at].event = sqlite3_column_int64(s, 3);
-        old[at].user = sqlite3_column_int64(s, 4);
+        if (old[at].known)
+            store_cell_unpack(sqlite3_column_int64(s, 1), &old[at].user,
+                              &old[at].day, &old[at].event);
     }
     sqlite3_reset(s);
     if (step != SQLITE_DONE)
@@ -379,24 +378,45 @@ static enum csmap_rc find_group(struct event_batch *eb,
     return CS_OK;
 }
 
-/* A message-keyed event seen before: move its count when its cell moved. */
+/* The account of a user id (a user belongs to one account). */
+static enum csmap_rc user_account(struct event_batch *eb, int64_t user,
+                                  int64_t *account)
+{
+    sqlite3_stmt *q = eb->stmt[E_USER_ACCOUNT];
+    int step;
+
+    sqlite3_bind_int64(q, 1, user);
+    step = sqlite3_step(q);
+    if (step == SQLITE_ROW)
+        *account = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (step != SQLITE_ROW)
+        return store_error(eb->st, "cannot find the account of a user");
+    return CS_OK;
+}
+
+/* A message-keyed event seen before: move its count when its cell moved
+ * (the user, day or event changed; a user names its account). */
 static enum csmap_rc move_event(struct event_batch *eb,
                                 const struct pending_event *e,
                                 const struct seen_old *old)
 {
     sqlite3_stmt *set = eb->stmt[E_SEEN_SET];
+    int64_t old_account = 0, cell;
+    enum csmap_rc rc;
 
     if (!e->by_message || !old->known ||
-        (old->account == e->account && old->day == e->day &&
-         old->event == e->event && old->user == e->user))
+        (old->day == e->day && old->event == e->event && old->user == e->user))
         return CS_OK;
-    add_delta(eb, old->account, old->day, old->event, old->user, -1);
+    if ((rc = user_account(eb, old->user, &old_account)))
+        return rc;
+    add_delta(eb, old_account, old->day, old->event, old->user, -1);
     add_delta(eb, e->account, e->day, e->event, e->user, 1);
     sqlite3_bind_int64(set, 1, (int64_t)e->key);
-    sqlite3_bind_int64(set, 2, e->account);
-    sqlite3_bind_int(set, 3, e->day);
-    sqlite3_bind_int64(set, 4, e->event);
-    sqlite3_bind_int64(set, 5, e->user);
+    if (store_cell_pack(e->user, e->day, e->event, &cell))
+        sqlite3_bind_int64(set, 2, cell);
+    else
+        sqlite3_bind_null(set, 2);
     return ingest_step(eb->st, set);
 }
 
@@ -410,17 +430,14 @@ static enum csmap_rc insert_group(struct event_batch *eb,
 
     for (size_t k = 0; k < GROUP; k++) {
         const struct pending_event *e = fresh[k < n ? k : 0];
-        int at = 5 * (int)k;
+        int at = 2 * (int)k;
+        int64_t cell;
+
         sqlite3_bind_int64(s, at + 1, (int64_t)e->key);
-        if (e->by_message) {
-            sqlite3_bind_int64(s, at + 2, e->account);
-            sqlite3_bind_int(s, at + 3, e->day);
-            sqlite3_bind_int64(s, at + 4, e->event);
-            sqlite3_bind_int64(s, at + 5, e->user);
-        } else {
-            for (int c = 2; c <= 5; c++)
-                sqlite3_bind_null(s, at + c);
-        }
+        if (e->by_message && store_cell_pack(e->user, e->day, e->event, &cell))
+            sqlite3_bind_int64(s, at + 2, cell);
+        else
+            sqlite3_bind_null(s, at + 2);
     }
     return ingest_step(eb->st, s);
 }

@@ -98,6 +98,21 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL,"
     "  finished_at INTEGER, hits INTEGER NOT NULL DEFAULT 0,"
     "  misses INTEGER NOT NULL DEFAULT 0);",
+    /*
+     * 2 -> 3: a smaller event_seen.  Keys keep 56 bits of their hash (an
+     * 8-byte varint instead of 9) and a message-keyed event's day cell is
+     * one packed integer, user << 32 | day << 16 | event (the user names
+     * the account), instead of four columns.
+     */
+    "CREATE TABLE event_seen_v3 (key INTEGER PRIMARY KEY, cell INTEGER);"
+    "INSERT OR IGNORE INTO event_seen_v3"
+    "  SELECT key & 72057594037927935,"
+    "    CASE WHEN user IS NULL OR day < 0 OR day > 65535 OR event > 65535"
+    "      OR user > 2147483647 THEN NULL"
+    "    ELSE (user << 32) | (day << 16) | event END"
+    "  FROM event_seen;"
+    "DROP TABLE event_seen;"
+    "ALTER TABLE event_seen_v3 RENAME TO event_seen;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -225,8 +240,8 @@ static enum csmap_rc create_private(const char *path)
 static enum csmap_rc set_wal(struct store *st)
 {
     for (int waited_ms = 0;; waited_ms += 10) {
-        int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL,
-                              NULL);
+        int rc =
+            sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 
         if (rc == SQLITE_OK)
             return CS_OK;

@@ -113,6 +113,47 @@ static void test_foreign_keys_reject_an_unknown_account(void **state)
     store_close(st);
 }
 
+static void test_version_2_event_keys_and_cells_migrate(void **state)
+{
+    struct store *st = NULL;
+    int64_t user = 0, event = 0;
+    int32_t day = 0;
+
+    (void)state;
+    assert_int_equal(store_open(path, true, &st), CS_OK);
+    assert_int_equal(
+        store_exec(st, "DROP TABLE event_seen;"
+                       "CREATE TABLE event_seen (key INTEGER PRIMARY KEY,"
+                       " account INTEGER, day INTEGER, event INTEGER,"
+                       " user INTEGER);"
+                       "INSERT INTO event_seen VALUES (-1, 1, 20000, 3, 7);"
+                       "INSERT INTO event_seen VALUES (5, NULL, NULL, NULL,"
+                       " NULL);"
+                       "PRAGMA user_version = 2;"),
+        CS_OK);
+    store_close(st);
+    assert_int_equal(store_open(path, false, &st), CS_OK);
+    assert_int_equal(query_int(st, "SELECT count(*) FROM event_seen"), 2);
+    assert_int_equal(
+        query_int(st, "SELECT count(*) FROM event_seen WHERE key = 5 AND "
+                      "cell IS NULL"),
+        1);
+    assert_int_equal(query_int(st,
+                               "SELECT key = 72057594037927935 FROM event_seen "
+                               "WHERE cell IS NOT NULL"),
+                     1);
+    store_cell_unpack((int64_t)7 << 32 | (int64_t)20000 << 16 | 3, &user, &day,
+                      &event);
+    assert_int_equal(user, 7);
+    assert_int_equal(day, 20000);
+    assert_int_equal(event, 3);
+    assert_int_equal(
+        query_int(st, "SELECT cell = ((7 << 32) | (20000 << 16) | 3) FROM "
+                      "event_seen WHERE cell IS NOT NULL"),
+        1);
+    store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +165,8 @@ int main(void)
             test_store_from_a_newer_csmap_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_foreign_keys_reject_an_unknown_account, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_version_2_event_keys_and_cells_migrate, setup, teardown),
     };
 
     log_set_level(LOG_QUIET);
