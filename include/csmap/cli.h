@@ -46,6 +46,15 @@ enum csmap_rc cli_load_config(const struct cli *cli, struct config **out);
 /* Parse an --as-of value; reports the error itself. */
 enum csmap_rc cli_parse_as_of(const char *arg, int32_t *day);
 
+/*
+ * The value of option name given as "NAME VALUE" or "NAME=VALUE" at
+ * argv[*i], moving *i past it.  NULL when argv[*i] is another option; when
+ * the value is missing, reports "COMMAND: NAME needs a value", sets *rc to
+ * CS_USAGE and returns NULL.
+ */
+const char *cli_option_value(const char *command, int argc, char **argv, int *i,
+                             const char *name, enum csmap_rc *rc);
+
 /* Report a bad usage with a hint to --help; returns CS_USAGE. */
 enum csmap_rc cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

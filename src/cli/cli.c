@@ -49,6 +49,25 @@ enum csmap_rc cli_usage_error(const char *command, const char *fmt, ...)
     return CS_USAGE;
 }
 
+const char *cli_option_value(const char *command, int argc, char **argv, int *i,
+                             const char *name, enum csmap_rc *rc)
+{
+    size_t n = strlen(name);
+    const char *arg = argv[*i];
+
+    if (strncmp(arg, name, n) != 0)
+        return NULL;
+    if (arg[n] == '=')
+        return arg + n + 1;
+    if (arg[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *rc = cli_usage_error(command, "%s needs a value", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
 int cli_not_yet(const char *command)
 {
     log_error("'%s' is not available in this build of csmap yet", command);

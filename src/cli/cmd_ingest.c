@@ -9,24 +9,6 @@
 #include "csmap/log.h"
 #include "csmap/store.h"
 
-/* Take the value of --name VALUE or --name=VALUE at argv[*i]. */
-static const char *option_arg(int argc, char **argv, int *i, const char *name,
-                              bool *missing)
-{
-    size_t n = strlen(name);
-
-    *missing = false;
-    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (strcmp(argv[*i], name) != 0)
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 /* Parse the options; *first is the index of the first file. */
 static enum csmap_rc parse_args(int argc, char **argv,
                                 struct ingest_options *opt, int *first)
@@ -35,25 +17,26 @@ static enum csmap_rc parse_args(int argc, char **argv,
 
     for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *v;
-        bool missing;
+        enum csmap_rc missing = CS_OK;
         if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
         }
         if (strcmp(argv[i], "--strict") == 0) {
             opt->strict = true;
-        } else if ((v = option_arg(argc, argv, &i, "--kind", &missing))) {
+        } else if ((v = cli_option_value("ingest", argc, argv, &i, "--kind",
+                                         &missing))) {
             if (!ingest_kind_parse(v, &opt->kind))
                 return cli_usage_error("ingest",
                                        "unknown kind '%s' (accounts, "
                                        "contacts, events, tickets, feedback, "
                                        "contracts)",
                                        v);
-        } else if ((v = option_arg(argc, argv, &i, "--preset", &missing))) {
+        } else if ((v = cli_option_value("ingest", argc, argv, &i, "--preset",
+                                         &missing))) {
             opt->preset = v;
         } else if (missing) {
-            return cli_usage_error("ingest", "option '%s' needs a value",
-                                   argv[i]);
+            return missing;
         } else {
             return cli_usage_error("ingest", "unknown option '%s'", argv[i]);
         }

@@ -21,23 +21,6 @@ struct map_args {
     bool fmt_given;
 };
 
-/* The value of --name VALUE or --name=VALUE at argv[*i], or NULL. */
-static const char *option_value(int argc, char **argv, int *i, const char *name,
-                                enum csmap_rc *rc)
-{
-    size_t n = strlen(name);
-
-    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (strcmp(argv[*i], name) != 0)
-        return NULL;
-    if (*i + 1 >= argc) {
-        *rc = cli_usage_error("map", "%s needs a value", name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static enum csmap_rc parse_format(const char *v, enum report_format *fmt)
 {
     if (strcmp(v, "md") == 0)
@@ -73,15 +56,17 @@ static enum csmap_rc parse_args(int argc, char **argv, struct map_args *a)
     const char *v;
 
     for (int i = 1; i < argc && !rc; i++) {
-        if ((v = option_value(argc, argv, &i, "--segment", &rc)))
+        if ((v = cli_option_value("map", argc, argv, &i, "--segment", &rc)))
             a->segment = v;
-        else if ((v = option_value(argc, argv, &i, "--as-of", &rc)))
+        else if ((v = cli_option_value("map", argc, argv, &i, "--as-of", &rc)))
             rc = cli_parse_as_of(v, &a->as_of);
-        else if ((v = option_value(argc, argv, &i, "--format", &rc))) {
+        else if ((v = cli_option_value("map", argc, argv, &i, "--format",
+                                       &rc))) {
             rc = parse_format(v, &a->fmt);
             a->fmt_given = true;
-        } else if ((v = option_value(argc, argv, &i, "-o", &rc)) ||
-                   (!rc && (v = option_value(argc, argv, &i, "--output", &rc))))
+        } else if ((v = cli_option_value("map", argc, argv, &i, "-o", &rc)) ||
+                   (!rc && (v = cli_option_value("map", argc, argv, &i,
+                                                 "--output", &rc))))
             a->output = v;
         else if (!rc && argv[i][0] == '-')
             rc = cli_usage_error("map", "unknown option '%s'", argv[i]);

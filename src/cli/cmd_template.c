@@ -246,26 +246,6 @@ static enum csmap_rc parse_escape(const char *s, enum tpl_escape *e)
     return CS_OK;
 }
 
-/* The value of --name VALUE or --name=VALUE at argv[*i], or NULL. */
-static const char *option_value(int argc, char **argv, int *i, const char *name,
-                                enum csmap_rc *rc)
-{
-    size_t n = strlen(name);
-    const char *arg = argv[*i];
-
-    if (strncmp(arg, name, n) != 0)
-        return NULL;
-    if (arg[n] == '=')
-        return arg + n + 1;
-    if (arg[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *rc = cli_usage_error("template", "%s needs a value", name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static enum csmap_rc parse_args(int argc, char **argv, struct render_args *a)
 {
     enum csmap_rc rc = CS_OK;
@@ -278,11 +258,11 @@ static enum csmap_rc parse_args(int argc, char **argv, struct render_args *a)
 
         if (options && strcmp(argv[i], "--") == 0) {
             options = false;
-        } else if (options &&
-                   (v = option_value(argc, argv, &i, "--partials", &rc))) {
+        } else if (options && (v = cli_option_value("template", argc, argv, &i,
+                                                    "--partials", &rc))) {
             a->partials = v;
-        } else if (options &&
-                   (v = option_value(argc, argv, &i, "--escape", &rc))) {
+        } else if (options && (v = cli_option_value("template", argc, argv, &i,
+                                                    "--escape", &rc))) {
             rc = parse_escape(v, &a->escape);
         } else if (rc) {
             break;

@@ -14,27 +14,6 @@
 #include "csmap/signals.h"
 #include "csmap/store.h"
 
-/* The value of --name VALUE or --name=VALUE at argv[*i], or NULL. */
-static const char *option_value(const char *command, int argc, char **argv,
-                                int *i, const char *name, bool *bad)
-{
-    size_t n = strlen(name);
-    const char *arg = argv[*i];
-
-    if (strncmp(arg, name, n) != 0)
-        return NULL;
-    if (arg[n] == '=')
-        return arg + n + 1;
-    if (arg[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        cli_usage_error(command, "%s needs a value", name);
-        *bad = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static enum csmap_rc parse_format(const char *command, const char *v,
                                   enum sig_cli_format *f)
 {
@@ -63,31 +42,32 @@ static enum csmap_rc parse_compare(const char *v, int32_t *day)
 static enum csmap_rc parse_one(const char *command, int argc, char **argv,
                                int *i, unsigned allowed, struct sig_cli_opts *o)
 {
-    bool bad = false;
+    enum csmap_rc bad = CS_OK;
     const char *v;
 
-    if ((v = option_value(command, argc, argv, i, "--as-of", &bad)))
+    if ((v = cli_option_value(command, argc, argv, i, "--as-of", &bad)))
         return cli_parse_as_of(v, &o->as_of);
-    if (!bad && (v = option_value(command, argc, argv, i, "--format", &bad)))
+    if (!bad &&
+        (v = cli_option_value(command, argc, argv, i, "--format", &bad)))
         return parse_format(command, v, &o->format);
-    if (!bad && ((v = option_value(command, argc, argv, i, "-o", &bad)) ||
-                 (!bad && (v = option_value(command, argc, argv, i, "--output",
-                                            &bad))))) {
+    if (!bad && ((v = cli_option_value(command, argc, argv, i, "-o", &bad)) ||
+                 (!bad && (v = cli_option_value(command, argc, argv, i,
+                                                "--output", &bad))))) {
         o->output = v;
         return CS_OK;
     }
     if (!bad && (allowed & SIG_OPT_ACCOUNT) &&
-        (v = option_value(command, argc, argv, i, "--account", &bad))) {
+        (v = cli_option_value(command, argc, argv, i, "--account", &bad))) {
         o->account = v;
         return CS_OK;
     }
     if (!bad && (allowed & SIG_OPT_SEGMENT) &&
-        (v = option_value(command, argc, argv, i, "--segment", &bad))) {
+        (v = cli_option_value(command, argc, argv, i, "--segment", &bad))) {
         o->segment = v;
         return CS_OK;
     }
     if (!bad && (allowed & SIG_OPT_COMPARE) &&
-        (v = option_value(command, argc, argv, i, "--compare", &bad)))
+        (v = cli_option_value(command, argc, argv, i, "--compare", &bad)))
         return parse_compare(v, &o->compare);
     return bad ? CS_USAGE : CS_NOTFOUND;
 }
