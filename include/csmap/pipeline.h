@@ -76,4 +76,23 @@ const struct gen_result *gen_results(const struct gen *g, size_t *n);
 
 void gen_free(struct gen *g);
 
+/*
+ * The provider options generate and weekly share, as getopt_long codes:
+ * 'p' --provider, 'm' --model, 'j' --jobs, 'r' --refresh, 'R' --record.
+ * Applies option c with arg to opt; CS_NOTFOUND when c is not one of
+ * them, CS_USAGE (reported for command) for a bad value.
+ */
+enum csmap_rc gen_option(const char *command, int c, const char *arg,
+                         struct gen_options *opt);
+
+/* The getopt_long entries of those options, for a command's table. */
+#define GEN_LONG_OPTIONS                                                       \
+    {"provider", required_argument, NULL, 'p'},                                \
+        {"model", required_argument, NULL, 'm'},                               \
+        {"jobs", required_argument, NULL, 'j'},                                \
+        {"refresh", no_argument, NULL, 'r'},                                   \
+    {                                                                          \
+        "record", required_argument, NULL, 'R'                                 \
+    }
+
 #endif

@@ -23,18 +23,6 @@ struct generate_args {
     struct gen_options gen;
 };
 
-static enum csmap_rc parse_jobs(const char *s, int *jobs)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-
-    if (*s == '\0' || *end != '\0' || v < 1 || v > 256)
-        return cli_usage_error("generate", "--jobs must be 1 to 256, not '%s'",
-                               s);
-    *jobs = (int)v;
-    return CS_OK;
-}
-
 static enum csmap_rc parse_args(int argc, char **argv, struct generate_args *a)
 {
     static const struct option opts[] = {
@@ -42,12 +30,8 @@ static enum csmap_rc parse_args(int argc, char **argv, struct generate_args *a)
         {"segment", required_argument, NULL, 's'},
         {"all", no_argument, NULL, 'A'},
         {"as-of", required_argument, NULL, 'd'},
-        {"provider", required_argument, NULL, 'p'},
-        {"model", required_argument, NULL, 'm'},
-        {"jobs", required_argument, NULL, 'j'},
         {"dry-run", no_argument, NULL, 'n'},
-        {"refresh", no_argument, NULL, 'r'},
-        {"record", required_argument, NULL, 'R'},
+        GEN_LONG_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0},
     };
@@ -73,32 +57,19 @@ static enum csmap_rc parse_args(int argc, char **argv, struct generate_args *a)
         case 'd':
             rc = cli_parse_as_of(optarg, &a->as_of);
             break;
-        case 'p':
-            a->gen.llm.provider = optarg;
-            break;
-        case 'm':
-            a->gen.llm.model = optarg;
-            break;
-        case 'j':
-            rc = parse_jobs(optarg, &a->gen.llm.jobs);
-            break;
         case 'n':
             a->gen.dry_run = true;
-            break;
-        case 'r':
-            a->gen.refresh = true;
-            break;
-        case 'R':
-            a->gen.llm.record_dir = optarg;
             break;
         case 'o':
             a->gen.out_dir = optarg;
             break;
         default:
-            return cli_usage_error("generate",
-                                   "unknown or incomplete option "
-                                   "'%s'",
-                                   argv[optind - 1]);
+            rc = gen_option("generate", c, optarg, &a->gen);
+            if (rc == CS_NOTFOUND)
+                return cli_usage_error("generate",
+                                       "unknown or incomplete option '%s'",
+                                       argv[optind - 1]);
+            break;
         }
     }
     if (rc)

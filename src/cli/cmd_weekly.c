@@ -32,14 +32,10 @@ static enum csmap_rc parse_args(int argc, char **argv, struct weekly_args *a)
     static const struct option opts[] = {
         {"as-of", required_argument, NULL, 'd'},
         {"output", required_argument, NULL, 'o'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"provider", required_argument, NULL, 'p'},
-        {"model", required_argument, NULL, 'm'},
-        {"refresh", no_argument, NULL, 'r'},
+        GEN_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     enum csmap_rc rc = CS_OK;
-    char *end;
     int c;
 
     optind = 1;
@@ -55,25 +51,13 @@ static enum csmap_rc parse_args(int argc, char **argv, struct weekly_args *a)
         case 'o':
             a->out_dir = optarg;
             break;
-        case 'j':
-            a->gen.llm.jobs = (int)strtol(optarg, &end, 10);
-            if (*end || a->gen.llm.jobs < 1 || a->gen.llm.jobs > 256)
-                rc = cli_usage_error("weekly", "--jobs must be 1 to 256");
-            break;
-        case 'p':
-            a->gen.llm.provider = optarg;
-            break;
-        case 'm':
-            a->gen.llm.model = optarg;
-            break;
-        case 'r':
-            a->gen.refresh = true;
-            break;
         default:
-            return cli_usage_error("weekly",
-                                   "unknown or incomplete option "
-                                   "'%s'",
-                                   argv[optind - 1]);
+            rc = gen_option("weekly", c, optarg, &a->gen);
+            if (rc == CS_NOTFOUND)
+                return cli_usage_error("weekly",
+                                       "unknown or incomplete option '%s'",
+                                       argv[optind - 1]);
+            break;
         }
     }
     if (!rc && optind != argc)

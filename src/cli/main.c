@@ -157,10 +157,18 @@ static const struct cli_command commands[] = {
      cmd_template},
     {"weekly", "every scheduled artifact, then the map",
      "usage: csmap weekly [--as-of D] [-o DIR] [--jobs N] [--provider P]\n"
+     "                    [--model M] [--refresh] [--record DIR]\n"
      "\n"
      "The Monday job: compute signals, raise alerts, generate every\n"
-     "scheduled artifact that is not cached yet, and write the map and an\n"
-     "index of artifacts into DIR (default: out).\n",
+     "scheduled artifact that is not cached yet (the \"artifacts\" block of\n"
+     "csmap.json says which, for whom), and write the map (map.html,\n"
+     "map.md, map.json), the artifacts and an index of them into DIR\n"
+     "(default: out).  Rerunning the same week sends nothing; an\n"
+     "interrupted run finishes where it stopped.\n"
+     "\n"
+     "Exit status: 0 when every artifact was made, 69 or 75 when some\n"
+     "failed (the map and the rest are still written), 65 for an empty\n"
+     "store.\n",
      cmd_weekly},
 };
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 
 #include "csmap/buf.h"
 #include "csmap/cache.h"
+#include "csmap/cli.h"
 #include "csmap/config.h"
 #include "csmap/context.h"
 #include "csmap/date.h"
@@ -655,4 +657,35 @@ void gen_free(struct gen *g)
     llm_client_free(g->client);
     redact_free(g->redact);
     mem_free(g);
+}
+
+enum csmap_rc gen_option(const char *command, int c, const char *arg,
+                         struct gen_options *opt)
+{
+    char *end;
+    long jobs;
+
+    switch (c) {
+    case 'p':
+        opt->llm.provider = arg;
+        return CS_OK;
+    case 'm':
+        opt->llm.model = arg;
+        return CS_OK;
+    case 'j':
+        jobs = strtol(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || jobs < 1 || jobs > 256)
+            return cli_usage_error(command, "--jobs must be 1 to 256, not '%s'",
+                                   arg);
+        opt->llm.jobs = (int)jobs;
+        return CS_OK;
+    case 'r':
+        opt->refresh = true;
+        return CS_OK;
+    case 'R':
+        opt->llm.record_dir = arg;
+        return CS_OK;
+    default:
+        return CS_NOTFOUND;
+    }
 }
