@@ -55,8 +55,19 @@ static const struct cli_command commands[] = {
      "                      [--jobs N] [--dry-run] [--refresh]\n"
      "                      [--record DIR] [-o DIR]\n"
      "\n"
-     "Render the ARTIFACT prompt for each subject, send it to the LLM\n"
-     "provider, check the answer and keep it in the cache.\n",
+     "Render the ARTIFACT prompt ('csmap prompts ls') for each chosen\n"
+     "account or segment, send it to the LLM provider, check the answer\n"
+     "(sections, JSON keys, numbers grounded in the data) and keep it in\n"
+     "the cache.  Each answer is written to DIR/ARTIFACT/SUBJECT.md (or\n"
+     ".json; DIR defaults to out) and, for a single one, to standard\n"
+     "output.  A cached answer is used without a request; --refresh asks\n"
+     "again.  --dry-run prints the exact messages, their estimated tokens\n"
+     "and cost, and sends nothing.\n"
+     "\n"
+     "Exit status: 0 when every artifact was made; 69 provider\n"
+     "unavailable (bad key, unknown model, no recorded answer); 75 a\n"
+     "temporary failure outlasted the retries; 65 a malformed answer;\n"
+     "1 other failures; 2 bad usage.\n",
      cmd_generate},
     {"health", "scores, bands, drivers",
      "usage: csmap health [--account ID] [--segment S] [--as-of D]\n"
