@@ -160,6 +160,7 @@ def ingest_kills(t, rng):
         t.check(atomic, "ingest kill %d: the file is all in or all out" % i,
                 "%s, full is %s" % (got, full))
         r = h.run(argv, d, timeout=120)
+        span = min(span, r.secs)  # a warm run is the one to hit
         t.check(r.code == 0, "ingest kill %d: the rerun succeeds" % i,
                 repr(r))
         t.check(h.query(db, count)[0] == full,
