@@ -149,8 +149,10 @@ static bool held_before(const struct sig_set *prior, enum sig_alert_kind k,
                         const struct sig_account *a)
 {
     const struct sig_account *p =
-        bsearch(a->account_id, prior->accounts, prior->n_accounts,
-                sizeof(*prior->accounts), cmp_account);
+        prior->n_accounts ? bsearch(a->account_id, prior->accounts,
+                                    prior->n_accounts,
+                                    sizeof(*prior->accounts), cmp_account)
+                          : NULL;
 
     return p && holds(k, prior->cfg, prior->as_of, p);
 }
