@@ -221,6 +221,7 @@ static enum csmap_rc load_event_classes(struct sig_run *r)
     sqlite3_stmt *q = NULL;
     size_t n_steps = r->cfg->onboarding.n_steps;
     int64_t max_id = 0;
+    int step;
     enum csmap_rc rc = CS_OK;
 
     if (sqlite3_prepare_v2(db, "SELECT max(id) FROM event_name", -1, &q,
@@ -228,8 +229,12 @@ static enum csmap_rc load_event_classes(struct sig_run *r)
         return store_error(r->st, "cannot read event names");
     if (sqlite3_step(q) == SQLITE_ROW)
         max_id = sqlite3_column_int64(q, 0);
+    else
+        rc = store_error(r->st, "cannot read event names");
     sqlite3_finalize(q);
     q = NULL;
+    if (rc)
+        return rc;
     if (max_id < 0 || max_id > UINT32_MAX - 1) {
         log_error("%s: event name ids out of range", store_path(r->st));
         return CS_STORE;
@@ -247,7 +252,7 @@ static enum csmap_rc load_event_classes(struct sig_run *r)
     if (sqlite3_prepare_v2(db, "SELECT id, name FROM event_name", -1, &q,
                            NULL) != SQLITE_OK)
         return store_error(r->st, "cannot read event names");
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(q, 0);
         const char *name = (const char *)sqlite3_column_text(q, 1);
         char *copy;
@@ -260,6 +265,9 @@ static enum csmap_rc load_event_classes(struct sig_run *r)
         }
         classify(r, (uint32_t)id, copy);
     }
+    /* A step that fails (out of memory, I/O) must not pass for the end. */
+    if (!rc && step != SQLITE_DONE)
+        rc = store_error(r->st, "cannot read event names");
     sqlite3_finalize(q);
     return rc;
 }
