@@ -32,10 +32,17 @@ def points(total):
     return pts + [total, total + 1]
 
 
-def walk(t, name, total, setup, argv, env, db_of):
-    """Run argv once per failure point; check each outcome."""
+def walk(t, name, total, setup, argv, env, db_of, result_of):
+    """Run argv once per failure point; check each outcome.  A run that
+    succeeds must leave what the run without a failure left
+    (result_of(store) equal for both)."""
     crashes = []
     failures = []
+    wrong = []
+    d = setup(0)
+    h.run(argv, d, timeout=60, env=env, binary=BIN)
+    want = result_of(db_of(d))
+    h.rmtree(d)
 
     def one(n):
         d = setup(n)
@@ -43,16 +50,21 @@ def walk(t, name, total, setup, argv, env, db_of):
                   binary=BIN)
         ok = h.clean_failure(r)
         sound = h.integrity(db_of(d))
+        same = r.code != 0 or sound != "ok" or result_of(db_of(d)) == want
         h.rmtree(d)
-        return n, r, ok, sound
+        return n, r, ok, sound, same
 
     pts = points(total)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for n, r, ok, sound in pool.map(one, pts):
+        for n, r, ok, sound, same in pool.map(one, pts):
             if not ok:
                 crashes.append((n, r))
             if sound != "ok":
                 failures.append((n, sound))
+            if not same:
+                wrong.append(n)
+    t.check(not wrong, "%s: a run that succeeds leaves the right result"
+            % name, "wrong at N=%s" % wrong[:10])
     t.check(not crashes, "%s: every failure point ends cleanly" % name,
             "; ".join("N=%d exit %s" % (n, r.code) for n, r in crashes[:5]))
     for n, r in crashes[:2]:
@@ -94,7 +106,10 @@ def main():
         t.check(rows == 8, "the reference ingest loads 8 accounts", str(rows))
         h.rmtree(d)
         walk(t, "ingest", total, fresh, argv, env,
-             lambda dd: os.path.join(dd, "csmap.db"))
+             lambda dd: os.path.join(dd, "csmap.db"),
+             lambda db: h.query(db, "SELECT account_id, name, segment, "
+                                "plan, seats, arr, signup_date FROM account "
+                                "ORDER BY account_id"))
 
         # 2. generate one artifact against the mock, store already filled
         ref = os.path.join(base, "ref")
@@ -118,7 +133,9 @@ def main():
                 "generate runs in the alloc build", repr(r))
         h.rmtree(d)
         walk(t, "generate", total, copied, gargv, env,
-             lambda dd: os.path.join(dd, "csmap.db"))
+             lambda dd: os.path.join(dd, "csmap.db"),
+             lambda db: h.query(db, "SELECT key, artifact, subject, output, "
+                                "checks FROM cache_entry"))
     h.rmtree(base)
     return t.finish()
 
