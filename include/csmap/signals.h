@@ -290,11 +290,32 @@ enum csmap_rc sig_compute(struct store *st, const struct config *cfg,
                           const char *segment, struct sig_set **out);
 
 /*
+ * What sig_compute gives at each of dates[0..n), each account's rows read
+ * once for all of them: out[k] is the set as of dates[k] (the caller frees
+ * each).  The selection is the same at every date; only dates[0] reports
+ * an unknown account, an account that signs up after it, or an empty
+ * segment (CS_NOTFOUND): at the other dates these give an empty set, as
+ * the D-7 set of sig_alerts() does.  On error every out[k] is NULL.
+ */
+enum csmap_rc sig_compute_dates(struct store *st, const struct config *cfg,
+                                const int32_t *dates, size_t n,
+                                const char *account_id, const char *segment,
+                                struct sig_set **out);
+
+/*
  * Fill set->alerts: the alerts of set's accounts as of set->as_of, each
  * marked continuing when it also held at as_of - 7 (recomputed from the
  * store).  Sorted by account_id, then kind.
  */
 enum csmap_rc sig_alerts(struct store *st, struct sig_set *set);
+
+/*
+ * sig_alerts with the set of set->as_of - 7 given (same selection, e.g.
+ * from sig_compute_dates) instead of recomputed; prior may be NULL, then
+ * no alert is continuing.  CS_ERR when prior is of another date.  The
+ * alerts point into set, not prior, which may be freed after.
+ */
+enum csmap_rc sig_alerts_with(struct sig_set *set, const struct sig_set *prior);
 
 void sig_set_free(struct sig_set *set);
 

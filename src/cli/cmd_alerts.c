@@ -112,6 +112,22 @@ static enum csmap_rc print_alerts(const struct sig_set *set,
     return rc;
 }
 
+/* The signals as of D and D-7 in one pass, and the alerts of D. */
+static enum csmap_rc compute(struct sig_cli_env *env,
+                             const struct sig_cli_opts *o, struct sig_set **set)
+{
+    int32_t dates[2] = {o->as_of, o->as_of - 7};
+    struct sig_set *sets[2];
+    enum csmap_rc rc;
+
+    if ((rc = sig_cli_compute_dates(env, o, dates, 2, sets)))
+        return rc;
+    *set = sets[0];
+    rc = sig_alerts_with(*set, sets[1]);
+    sig_set_free(sets[1]);
+    return rc;
+}
+
 int cmd_alerts(struct cli *cli, int argc, char **argv)
 {
     struct sig_cli_opts o;
@@ -122,9 +138,7 @@ int cmd_alerts(struct cli *cli, int argc, char **argv)
     if ((rc = sig_cli_parse("alerts", argc, argv,
                             SIG_OPT_ACCOUNT | SIG_OPT_SEGMENT, &o)))
         goto out;
-    if ((rc = sig_cli_open(cli, &env)) ||
-        (rc = sig_cli_compute(&env, &o, o.as_of, &set)) ||
-        (rc = sig_alerts(env.st, set)))
+    if ((rc = sig_cli_open(cli, &env)) || (rc = compute(&env, &o, &set)))
         goto out;
     if (!(rc = sig_cli_redirect(&o)))
         rc = print_alerts(set, o.format);

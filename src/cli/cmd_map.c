@@ -79,25 +79,32 @@ static enum csmap_rc parse_args(int argc, char **argv, struct map_args *a)
     return rc;
 }
 
+/* The signals now, a week before (for the alerts) and TREND_DAYS before,
+ * in one pass over the store. */
 static enum csmap_rc compute(struct store *st, const struct config *cfg,
                              const struct map_args *a, struct sig_set **now,
                              struct sig_set **before)
 {
+    int32_t dates[3] = {a->as_of, a->as_of - 7, a->as_of - TREND_DAYS};
+    struct sig_set *sets[3];
     enum csmap_rc rc;
     char d[11];
 
-    if ((rc = sig_compute(st, cfg, a->as_of, NULL, NULL, now)))
+    if ((rc = sig_compute_dates(st, cfg, dates, 3, NULL, NULL, sets)))
         return rc;
+    *now = sets[0];
+    *before = sets[2];
     if ((*now)->n_accounts == 0) {
         date_format(a->as_of, d);
         log_error("no account had signed up by %s in '%s'; load data with "
                   "'csmap ingest FILE...'",
                   d, store_path(st));
-        return CS_NOTFOUND;
+        rc = CS_NOTFOUND;
+    } else {
+        rc = sig_alerts_with(*now, sets[1]);
     }
-    if ((rc = sig_alerts(st, *now)))
-        return rc;
-    return sig_compute(st, cfg, a->as_of - TREND_DAYS, NULL, NULL, before);
+    sig_set_free(sets[1]);
+    return rc;
 }
 
 static enum csmap_rc run(struct cli *cli, const struct map_args *a)

@@ -235,6 +235,25 @@ out:
     return rc ? rc : gen_rc;
 }
 
+/* The signals and alerts as of D, and the signals of D-28 for the map's
+ * trends, in one pass over the store (D-7 only serves the alerts). */
+static enum csmap_rc compute(struct store *st, const struct config *cfg,
+                             int32_t as_of, struct sig_set **now,
+                             struct sig_set **before)
+{
+    int32_t dates[3] = {as_of, as_of - 7, as_of - 28};
+    struct sig_set *sets[3];
+    enum csmap_rc rc;
+
+    if ((rc = sig_compute_dates(st, cfg, dates, 3, NULL, NULL, sets)))
+        return rc;
+    *now = sets[0];
+    *before = sets[2];
+    rc = sig_alerts_with(*now, sets[1]);
+    sig_set_free(sets[1]);
+    return rc;
+}
+
 static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
 {
     struct config *cfg = NULL;
@@ -253,7 +272,7 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
         goto out;
     }
     if ((rc = cli_open_store(cli, false, &st)) ||
-        (rc = sig_compute(st, cfg, a->as_of, NULL, NULL, &now)))
+        (rc = compute(st, cfg, a->as_of, &now, &before)))
         goto out;
     if (now->n_accounts == 0) {
         log_error("no accounts as of the chosen date in '%s'; load data "
@@ -262,9 +281,7 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
         rc = CS_DATA;
         goto out;
     }
-    if ((rc = sig_alerts(st, now)) ||
-        (rc = sig_compute(st, cfg, a->as_of - 28, NULL, NULL, &before)) ||
-        (rc = prompt_lib_open("prompts", &lib)))
+    if ((rc = prompt_lib_open("prompts", &lib)))
         goto out;
     if (mkdir(a->out_dir, 0755) != 0 && errno != EEXIST) {
         log_error("cannot create '%s': %s", a->out_dir, strerror(errno));

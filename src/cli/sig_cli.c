@@ -118,17 +118,27 @@ enum csmap_rc sig_cli_compute(struct sig_cli_env *env,
                               const struct sig_cli_opts *o, int32_t day,
                               struct sig_set **out)
 {
-    enum csmap_rc rc =
-        sig_compute(env->st, env->cfg, day, o->account, o->segment, out);
+    return sig_cli_compute_dates(env, o, &day, 1, out);
+}
+
+enum csmap_rc sig_cli_compute_dates(struct sig_cli_env *env,
+                                    const struct sig_cli_opts *o,
+                                    const int32_t *days, size_t n,
+                                    struct sig_set **out)
+{
+    enum csmap_rc rc = sig_compute_dates(env->st, env->cfg, days, n,
+                                         o->account, o->segment, out);
     char d[11];
 
-    if (rc || (*out)->n_accounts > 0)
+    if (rc || n == 0 || out[0]->n_accounts > 0)
         return rc;
-    date_format(day, d);
+    date_format(days[0], d);
     log_error("no accounts in '%s' as of %s; load them with 'csmap ingest'",
               store_path(env->st), d);
-    sig_set_free(*out);
-    *out = NULL;
+    for (size_t k = 0; k < n; k++) {
+        sig_set_free(out[k]);
+        out[k] = NULL;
+    }
     return CS_NOTFOUND;
 }
 

@@ -53,6 +53,14 @@ enum csmap_rc sig_cli_compute(struct sig_cli_env *env,
                               const struct sig_cli_opts *o, int32_t day,
                               struct sig_set **out);
 
+/* The same at days[0..n) in one pass (sig_compute_dates); the empty
+ * result that is an error is that of days[0].  The caller frees each
+ * out[k]; all are NULL on error. */
+enum csmap_rc sig_cli_compute_dates(struct sig_cli_env *env,
+                                    const struct sig_cli_opts *o,
+                                    const int32_t *days, size_t n,
+                                    struct sig_set **out);
+
 /* Send standard output to -o FILE when given; reports a failure. */
 enum csmap_rc sig_cli_redirect(const struct sig_cli_opts *o);
 

@@ -148,11 +148,12 @@ static int cmp_account(const void *key, const void *elem)
 static bool held_before(const struct sig_set *prior, enum sig_alert_kind k,
                         const struct sig_account *a)
 {
-    const struct sig_account *p =
-        prior->n_accounts ? bsearch(a->account_id, prior->accounts,
-                                    prior->n_accounts,
-                                    sizeof(*prior->accounts), cmp_account)
-                          : NULL;
+    const struct sig_account *p;
+
+    if (!prior || prior->n_accounts == 0)
+        return false;
+    p = bsearch(a->account_id, prior->accounts, prior->n_accounts,
+                sizeof(*prior->accounts), cmp_account);
 
     return p && holds(k, prior->cfg, prior->as_of, p);
 }
@@ -193,21 +194,33 @@ static enum csmap_rc add_alerts(struct sig_set *set,
     return CS_OK;
 }
 
-enum csmap_rc sig_alerts(struct store *st, struct sig_set *set)
+enum csmap_rc sig_alerts_with(struct sig_set *set, const struct sig_set *prior)
 {
-    struct sig_set *prior = NULL;
     size_t cap = 0;
     enum csmap_rc rc;
 
     mem_free(set->alerts);
     set->alerts = NULL;
     set->n_alerts = 0;
+    if (prior && prior->as_of != set->as_of - 7) {
+        log_error("alerts compare with the signals of a week before");
+        return CS_ERR;
+    }
+    rc = add_alerts(set, prior, &cap);
+    if (rc == CS_NOMEM)
+        log_error("out of memory raising alerts");
+    return rc;
+}
+
+enum csmap_rc sig_alerts(struct store *st, struct sig_set *set)
+{
+    struct sig_set *prior = NULL;
+    enum csmap_rc rc;
+
     if ((rc = sig_compute_run(st, set->cfg, set->as_of - 7, set->account_filter,
                               set->segment_filter, true, &prior)))
         return rc;
-    rc = add_alerts(set, prior, &cap);
+    rc = sig_alerts_with(set, prior);
     sig_set_free(prior);
-    if (rc == CS_NOMEM)
-        log_error("out of memory raising alerts");
     return rc;
 }

@@ -1,4 +1,5 @@
-/* sig_compute: reads each account's rows once and runs every stage. */
+/* sig_compute: reads each account's rows once and runs every stage at
+ * each as-of date asked for. */
 #include "internal.h"
 
 #include <sqlite3.h>
@@ -102,6 +103,34 @@ char *sig_arena_printf(struct sig_arena *ar, const char *fmt, ...)
 /* ---- small numeric helpers ---- */
 
 /*
+ * The quick way of sig_round: s = x * 10^decimals is within half an ulp of
+ * the exact product, so when s is farther than that from a half, the
+ * exact product rounds to the same integer k as s, and k / 10^decimals
+ * (both exact, the division correctly rounded) is the double nearest the
+ * printed decimal, which is what strtod gives.  False when s is too near
+ * a half to tell, or too large.
+ */
+static bool round_quick(double x, int decimals, double *out)
+{
+    static const double scale[] = {1, 10, 100, 1000};
+    double s, k, half_gap;
+
+    if (decimals < 0 || decimals > 3 || !(fabs(x) < 1e9))
+        return false;
+    s = x * scale[decimals];
+    k = floor(s);
+    half_gap = fabs(s - k - 0.5);
+    if (half_gap <= fabs(s) * 0x1p-51 + 0x1p-52)
+        return false;
+    if (s - k > 0.5)
+        k += 1;
+    *out = k / scale[decimals];
+    if (*out == 0)
+        *out = 0; /* no negative zero */
+    return true;
+}
+
+/*
  * Round as printf's "%.*f" does: to the nearest on the exact binary value,
  * a true tie to even.  Scaling by 100 and calling round() would round
  * twice (0.355 is stored as 0.35499..., but 0.355 * 100 is exactly 35.5).
@@ -111,18 +140,13 @@ double sig_round(double x, int decimals)
     char buf[64];
     double r;
 
+    if (round_quick(x, decimals, &r))
+        return r;
     if (!isfinite(x) || fabs(x) >= 1e15)
         return x;
     snprintf(buf, sizeof(buf), "%.*f", decimals, x);
     r = strtod(buf, NULL);
     return r == 0 ? 0 : r; /* no negative zero */
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-    return (x > y) - (x < y);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -132,17 +156,61 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-size_t sig_count_distinct(int64_t *a, size_t n)
-{
-    size_t k = 0;
+/* ---- distinct values: open addressing with generations ---- */
 
-    if (n == 0)
-        return 0;
-    qsort(a, n, sizeof(*a), cmp_i64);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || a[i] != a[i - 1])
-            k++;
-    return k;
+enum csmap_rc sig_distinct_clear(struct sig_distinct *d, size_t n)
+{
+    size_t cap = 64;
+    int shift = 64 - 6;
+
+    while (cap < 2 * n || cap < d->cap) {
+        cap *= 2;
+        shift--;
+    }
+    if (cap != d->cap) {
+        int64_t *keys = mem_alloc(cap * sizeof(*keys));
+        uint32_t *gen = mem_calloc(cap, sizeof(*gen));
+
+        if (!keys || !gen) {
+            mem_free(keys);
+            mem_free(gen);
+            return CS_NOMEM;
+        }
+        sig_distinct_release(d);
+        d->keys = keys;
+        d->gen = gen;
+        d->cap = cap;
+        d->shift = shift;
+    } else if (d->cur == UINT32_MAX) {
+        memset(d->gen, 0, cap * sizeof(*d->gen));
+        d->cur = 0;
+    }
+    d->cur++;
+    d->n = 0;
+    return CS_OK;
+}
+
+void sig_distinct_add(struct sig_distinct *d, int64_t v)
+{
+    size_t mask = d->cap - 1;
+    size_t i = (size_t)(((uint64_t)v * UINT64_C(0x9E3779B97F4A7C15)) >>
+                        d->shift);
+
+    while (d->gen[i] == d->cur) {
+        if (d->keys[i] == v)
+            return;
+        i = (i + 1) & mask;
+    }
+    d->gen[i] = d->cur;
+    d->keys[i] = v;
+    d->n++;
+}
+
+void sig_distinct_release(struct sig_distinct *d)
+{
+    mem_free(d->keys);
+    mem_free(d->gen);
+    memset(d, 0, sizeof(*d));
 }
 
 bool sig_median(double *a, size_t n, double *out)
@@ -170,7 +238,7 @@ bool sig_percentile(double *a, size_t n, double p, double *out)
     return true;
 }
 
-static enum csmap_rc grow(void **p, size_t *cap, size_t need, size_t size)
+enum csmap_rc sig_grow(void **p, size_t *cap, size_t need, size_t size)
 {
     size_t ncap;
     void *np;
@@ -185,369 +253,6 @@ static enum csmap_rc grow(void **p, size_t *cap, size_t need, size_t size)
         return CS_NOMEM;
     *p = np;
     *cap = ncap;
-    return CS_OK;
-}
-
-enum csmap_rc sig_run_scratch(struct sig_run *r, size_t n)
-{
-    return grow((void **)&r->scratch, &r->cap_scratch, n, sizeof(*r->scratch));
-}
-
-/* ---- the run: event classes and statements ---- */
-
-static bool matches(const struct regex *re, const char *s)
-{
-    return re && regex_search(re, s, strlen(s)) == 1;
-}
-
-static void classify(struct sig_run *r, uint32_t id, const char *name)
-{
-    const struct config *cfg = r->cfg;
-    struct sig_event_class *c = &r->ev[id];
-
-    c->name = name;
-    c->first_value = matches(cfg->onboarding.first_value_event, name);
-    for (size_t i = 0; i < cfg->usage.n_core_events && !c->core; i++)
-        c->core = matches(cfg->usage.core_events[i], name);
-    for (size_t s = 0; s < cfg->onboarding.n_steps; s++)
-        r->ev_step[id * cfg->onboarding.n_steps + s] =
-            matches(cfg->onboarding.steps[s].event, name);
-}
-
-/* Every distinct event name is matched against the patterns once. */
-static enum csmap_rc load_event_classes(struct sig_run *r)
-{
-    sqlite3 *db = store_db(r->st);
-    sqlite3_stmt *q = NULL;
-    size_t n_steps = r->cfg->onboarding.n_steps;
-    int64_t max_id = 0;
-    int step;
-    enum csmap_rc rc = CS_OK;
-
-    if (sqlite3_prepare_v2(db, "SELECT max(id) FROM event_name", -1, &q,
-                           NULL) != SQLITE_OK)
-        return store_error(r->st, "cannot read event names");
-    if (sqlite3_step(q) == SQLITE_ROW)
-        max_id = sqlite3_column_int64(q, 0);
-    else
-        rc = store_error(r->st, "cannot read event names");
-    sqlite3_finalize(q);
-    q = NULL;
-    if (rc)
-        return rc;
-    if (max_id < 0 || max_id > UINT32_MAX - 1) {
-        log_error("%s: event name ids out of range", store_path(r->st));
-        return CS_STORE;
-    }
-    r->n_ev = (size_t)max_id + 1;
-    r->ev = mem_calloc(r->n_ev, sizeof(*r->ev));
-    r->ev_step = mem_calloc(r->n_ev * (n_steps ? n_steps : 1), 1);
-    r->first_day = mem_alloc(r->n_ev * sizeof(*r->first_day));
-    r->touched = mem_alloc(r->n_ev * sizeof(*r->touched));
-    if (!r->ev || !r->ev_step || !r->first_day || !r->touched)
-        return CS_NOMEM;
-    for (size_t i = 0; i < r->n_ev; i++)
-        r->first_day[i] = DATE_NONE;
-
-    if (sqlite3_prepare_v2(db, "SELECT id, name FROM event_name", -1, &q,
-                           NULL) != SQLITE_OK)
-        return store_error(r->st, "cannot read event names");
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(q, 0);
-        const char *name = (const char *)sqlite3_column_text(q, 1);
-        char *copy;
-
-        if (id < 0 || (size_t)id >= r->n_ev || !name)
-            continue;
-        if (!(copy = sig_arena_strdup(r->arena, name))) {
-            rc = CS_NOMEM;
-            break;
-        }
-        classify(r, (uint32_t)id, copy);
-    }
-    /* A step that fails (out of memory, I/O) must not pass for the end. */
-    if (!rc && step != SQLITE_DONE)
-        rc = store_error(r->st, "cannot read event names");
-    sqlite3_finalize(q);
-    return rc;
-}
-
-static enum csmap_rc prepare(struct sig_run *r, sqlite3_stmt **q,
-                             const char *sql)
-{
-    if (sqlite3_prepare_v2(store_db(r->st), sql, -1, q, NULL) != SQLITE_OK)
-        return store_error(r->st, "cannot prepare a signal query");
-    return CS_OK;
-}
-
-static enum csmap_rc prepare_all(struct sig_run *r)
-{
-    enum csmap_rc rc;
-
-    if ((rc = prepare(r, &r->q_events,
-                      "SELECT day, event, user, n FROM event_day "
-                      "WHERE account = ?1 AND day <= ?2")) ||
-        (rc = prepare(r, &r->q_tickets,
-                      "SELECT created_at, resolved_at, priority, subject, "
-                      "description FROM ticket "
-                      "WHERE account = ?1 AND created_at < ?3 "
-                      "ORDER BY created_at, id")) ||
-        (rc = prepare(r, &r->q_feedback,
-                      "SELECT date, kind, score, text FROM feedback "
-                      "WHERE account = ?1 AND date <= ?2 ORDER BY date, id")) ||
-        (rc = prepare(r, &r->q_contacts,
-                      "SELECT name, email, contact_id, is_sponsor, "
-                      "first_seen, left_at FROM contact "
-                      "WHERE account = ?1 AND first_seen <= ?2 "
-                      "ORDER BY first_seen, contact_id")) ||
-        (rc = prepare(r, &r->q_contracts,
-                      "SELECT start_date, end_date, seats, arr "
-                      "FROM contract WHERE account = ?1 AND start_date <= ?2 "
-                      "ORDER BY start_date")))
-        return rc;
-    return CS_OK;
-}
-
-static void run_release(struct sig_run *r)
-{
-    sqlite3_finalize(r->q_events);
-    sqlite3_finalize(r->q_tickets);
-    sqlite3_finalize(r->q_feedback);
-    sqlite3_finalize(r->q_contacts);
-    sqlite3_finalize(r->q_contracts);
-    mem_free(r->ev);
-    mem_free(r->ev_step);
-    mem_free(r->rows);
-    mem_free(r->tickets);
-    mem_free(r->fb);
-    mem_free(r->contacts);
-    mem_free(r->contracts);
-    mem_free(r->text);
-    mem_free(r->first_day);
-    mem_free(r->touched);
-    mem_free(r->scratch);
-    sig_terms_free(r->terms);
-    for (size_t i = 0; i < r->n_seg_terms; i++)
-        sig_terms_free(r->seg_terms[i]);
-    mem_free(r->seg_terms);
-    regex_free(r->tok);
-}
-
-/* ---- loading one account's rows ---- */
-
-static void bind_account(struct sig_run *r, sqlite3_stmt *q, int64_t id)
-{
-    int n = sqlite3_bind_parameter_count(q);
-
-    sqlite3_reset(q);
-    sqlite3_bind_int64(q, 1, id);
-    if (n >= 2)
-        sqlite3_bind_int64(q, 2, r->as_of);
-    if (n >= 3)
-        sqlite3_bind_int64(q, 3, ((int64_t)r->as_of + 1) * 86400);
-}
-
-static enum csmap_rc load_events(struct sig_run *r, int64_t id, int32_t signup)
-{
-    sqlite3_stmt *q = r->q_events;
-    int step;
-
-    r->n_rows = 0;
-    bind_account(r, q, id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct sig_event_row *row;
-        int64_t ev = sqlite3_column_int64(q, 1);
-
-        if (ev < 0 || (size_t)ev >= r->n_ev)
-            continue;
-        if (grow((void **)&r->rows, &r->cap_rows, r->n_rows + 1,
-                 sizeof(*r->rows)))
-            return CS_NOMEM;
-        row = &r->rows[r->n_rows++];
-        row->day = (int32_t)sqlite3_column_int64(q, 0);
-        if (row->day < signup)
-            row->day = signup;
-        row->event = (uint32_t)ev;
-        row->user = sqlite3_column_int64(q, 2);
-        row->n = sqlite3_column_int64(q, 3);
-    }
-    if (step != SQLITE_DONE)
-        return store_error(r->st, "cannot read events");
-    return CS_OK;
-}
-
-/*
- * Append a text to run->text and give its offset and length.  A ticket's
- * text is subject "\n" description (a missing one empty), so b is not
- * NULL for tickets; a feedback text is just a.  *has_text says whether
- * there was any text at all.
- */
-static enum csmap_rc add_text(struct sig_run *r, const char *a, const char *b,
-                              size_t *off, size_t *len, bool *has_text)
-{
-    size_t na = a ? strlen(a) : 0, nb = b ? strlen(b) : 0;
-    size_t n = b ? na + 1 + nb : na;
-
-    *off = r->text_len;
-    *len = n;
-    *has_text = na + nb > 0;
-    if (grow((void **)&r->text, &r->text_cap, r->text_len + n + 1, 1))
-        return CS_NOMEM;
-    memcpy(r->text + r->text_len, a ? a : "", na);
-    if (b) {
-        r->text[r->text_len + na] = '\n';
-        memcpy(r->text + r->text_len + na + 1, b, nb);
-    }
-    r->text[r->text_len + n] = '\0';
-    r->text_len += n + 1;
-    return CS_OK;
-}
-
-static bool is_high_priority(const char *p)
-{
-    return p && (strcasecmp(p, "urgent") == 0 || strcasecmp(p, "high") == 0);
-}
-
-static enum csmap_rc load_tickets(struct sig_run *r, int64_t id)
-{
-    sqlite3_stmt *q = r->q_tickets;
-    int step;
-
-    r->n_tickets = 0;
-    bind_account(r, q, id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct sig_ticket_row *t;
-        const char *desc;
-
-        if (grow((void **)&r->tickets, &r->cap_tickets, r->n_tickets + 1,
-                 sizeof(*r->tickets)))
-            return CS_NOMEM;
-        t = &r->tickets[r->n_tickets++];
-        t->created_at = sqlite3_column_int64(q, 0);
-        t->created_day = date_of_ts(t->created_at);
-        t->has_resolved = sqlite3_column_type(q, 1) != SQLITE_NULL;
-        t->resolved_at = sqlite3_column_int64(q, 1);
-        t->resolved_day =
-            t->has_resolved ? date_of_ts(t->resolved_at) : DATE_NONE;
-        t->high = is_high_priority((const char *)sqlite3_column_text(q, 2));
-        t->topic = -1;
-        desc = (const char *)sqlite3_column_text(q, 4);
-        if (add_text(r, (const char *)sqlite3_column_text(q, 3),
-                     desc ? desc : "", &t->text, &t->text_len, &t->has_text))
-            return CS_NOMEM;
-    }
-    if (step != SQLITE_DONE)
-        return store_error(r->st, "cannot read tickets");
-    return CS_OK;
-}
-
-static enum csmap_rc load_feedback(struct sig_run *r, int64_t id)
-{
-    sqlite3_stmt *q = r->q_feedback;
-    int step;
-
-    r->n_fb = 0;
-    bind_account(r, q, id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct sig_feedback_row *f;
-        const char *kind = (const char *)sqlite3_column_text(q, 1);
-
-        if (grow((void **)&r->fb, &r->cap_fb, r->n_fb + 1, sizeof(*r->fb)))
-            return CS_NOMEM;
-        f = &r->fb[r->n_fb++];
-        f->date = (int32_t)sqlite3_column_int64(q, 0);
-        f->nps = kind && strcasecmp(kind, "nps") == 0;
-        f->has_score = sqlite3_column_type(q, 2) != SQLITE_NULL;
-        f->score = sqlite3_column_double(q, 2);
-        if (add_text(r, (const char *)sqlite3_column_text(q, 3), NULL, &f->text,
-                     &f->text_len, &f->has_text))
-            return CS_NOMEM;
-    }
-    if (step != SQLITE_DONE)
-        return store_error(r->st, "cannot read feedback");
-    return CS_OK;
-}
-
-static const char *contact_label(sqlite3_stmt *q)
-{
-    for (int col = 0; col < 3; col++) {
-        const char *s = (const char *)sqlite3_column_text(q, col);
-
-        if (s && *s)
-            return s;
-    }
-    return "";
-}
-
-static enum csmap_rc load_contacts(struct sig_run *r, int64_t id)
-{
-    sqlite3_stmt *q = r->q_contacts;
-    int step;
-
-    r->n_contacts = 0;
-    bind_account(r, q, id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct sig_contact_row *c;
-
-        if (grow((void **)&r->contacts, &r->cap_contacts, r->n_contacts + 1,
-                 sizeof(*r->contacts)))
-            return CS_NOMEM;
-        c = &r->contacts[r->n_contacts++];
-        c->sponsor = sqlite3_column_int(q, 3) != 0;
-        c->first_seen = (int32_t)sqlite3_column_int64(q, 4);
-        c->left_at = sqlite3_column_type(q, 5) == SQLITE_NULL
-                         ? DATE_NONE
-                         : (int32_t)sqlite3_column_int64(q, 5);
-        /* Only the recent contacts' names are printed; copy those. */
-        c->name = NULL;
-        if (sig_in_last(c->first_seen, r->as_of, 30) &&
-            !(c->name = sig_arena_strdup(r->arena, contact_label(q))))
-            return CS_NOMEM;
-    }
-    if (step != SQLITE_DONE)
-        return store_error(r->st, "cannot read contacts");
-    return CS_OK;
-}
-
-static enum csmap_rc load_contracts(struct sig_run *r, int64_t id)
-{
-    sqlite3_stmt *q = r->q_contracts;
-    int step;
-
-    r->n_contracts = 0;
-    bind_account(r, q, id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct sig_contract_row *c;
-        int64_t seats = sqlite3_column_int64(q, 2);
-
-        if (grow((void **)&r->contracts, &r->cap_contracts, r->n_contracts + 1,
-                 sizeof(*r->contracts)))
-            return CS_NOMEM;
-        c = &r->contracts[r->n_contracts++];
-        c->start = (int32_t)sqlite3_column_int64(q, 0);
-        c->end = (int32_t)sqlite3_column_int64(q, 1);
-        if (sqlite3_column_type(q, 2) == SQLITE_NULL)
-            c->seats = -1;
-        else
-            c->seats = seats > 0 && seats < INT32_MAX ? (int)seats : 0;
-        c->has_arr = sqlite3_column_type(q, 3) != SQLITE_NULL;
-        c->arr = sqlite3_column_double(q, 3);
-    }
-    if (step != SQLITE_DONE)
-        return store_error(r->st, "cannot read contracts");
-    return CS_OK;
-}
-
-static enum csmap_rc load_account_rows(struct sig_run *r, int64_t id,
-                                       int32_t signup)
-{
-    enum csmap_rc rc;
-
-    r->text_len = 0;
-    if ((rc = load_events(r, id, signup)) || (rc = load_tickets(r, id)) ||
-        (rc = load_feedback(r, id)) || (rc = load_contacts(r, id)) ||
-        (rc = load_contracts(r, id)))
-        return rc;
     return CS_OK;
 }
 
@@ -566,65 +271,34 @@ static const char *column_str(struct sig_run *r, sqlite3_stmt *q, int col,
     return copy;
 }
 
-/* The value of the configured segment field ("segment", "plan", "owner"). */
-static const char *segment_of(const struct sig_run *r,
-                              const struct sig_account *a)
+#define ACCOUNT_COLUMNS                                                        \
+    "SELECT id, account_id, name, segment, plan, seats, arr, owner, "          \
+    "signup_date FROM account "
+
+/* The column of the configured segment field ("segment", "plan", "owner"). */
+static int segment_column(const struct sig_run *r)
 {
     const char *field = r->cfg->segment_field;
 
     if (field && strcmp(field, "plan") == 0)
-        return a->plan;
+        return 4;
     if (field && strcmp(field, "owner") == 0)
-        return a->owner;
-    return a->segment;
+        return 7;
+    return 3;
 }
 
-static enum csmap_rc compute_account(struct sig_run *r, struct sig_account *a,
-                                     int seats, double arr, bool has_arr)
+/* "(none)", the name segment figures give them, selects the accounts
+ * without a segment. */
+static bool wanted(const struct sig_run *r, sqlite3_stmt *q,
+                   const char *segment)
 {
-    enum csmap_rc rc;
+    const char *s = (const char *)sqlite3_column_text(q, segment_column(r));
 
-    if ((rc = load_account_rows(r, a->rowid, a->signup_date)))
-        return rc;
-    sig_renewal_contract(r, a, arr, has_arr);
-    sig_onboarding_compute(r, a);
-    if ((rc = sig_usage_compute(r, a, seats)) ||
-        (rc = sig_support_compute(r, a)) || (rc = sig_feedback_compute(r, a)))
-        return rc;
-    sig_sponsor_compute(r, a);
-    if ((rc = sig_health_compute(r, a)) || (rc = sig_renewal_risk(r, a)) ||
-        (rc = sig_expansion_compute(r, a)))
-        return rc;
-    return CS_OK;
-}
-
-/* Add account i's theme terms to its segment's: seg_terms[k] pools the
- * terms of the segment whose first account is k (segment.c reads it). */
-static enum csmap_rc merge_segment_terms(struct sig_run *r, struct sig_set *set,
-                                         size_t i)
-{
-    size_t k;
-
-    for (k = 0; k < i; k++) {
-        const char *s1 = set->accounts[k].segment;
-        const char *s2 = set->accounts[i].segment;
-
-        if ((!s1 && !s2) || (s1 && s2 && strcmp(s1, s2) == 0))
-            break;
-    }
-    if (k == i) {
-        struct sig_terms **nt =
-            mem_realloc(r->seg_terms, (i + 1) * sizeof(*nt));
-
-        if (!nt)
-            return CS_NOMEM;
-        r->seg_terms = nt;
-        for (; r->n_seg_terms <= i; r->n_seg_terms++)
-            r->seg_terms[r->n_seg_terms] = NULL;
-        if (!(r->seg_terms[i] = sig_terms_new()))
-            return CS_NOMEM;
-    }
-    return sig_terms_merge(r->seg_terms[k], r->terms);
+    if (!segment)
+        return true;
+    if (!s || !*s)
+        return strcmp(segment, "(none)") == 0;
+    return strcmp(s, segment) == 0;
 }
 
 static enum csmap_rc read_account(struct sig_run *r, sqlite3_stmt *q,
@@ -632,6 +306,7 @@ static enum csmap_rc read_account(struct sig_run *r, sqlite3_stmt *q,
                                   double *arr, bool *has_arr)
 {
     bool nomem = false;
+    int seg = segment_column(r);
 
     memset(a, 0, sizeof(*a));
     a->rowid = sqlite3_column_int64(q, 0);
@@ -650,50 +325,130 @@ static enum csmap_rc read_account(struct sig_run *r, sqlite3_stmt *q,
         a->account_id = "";
     if (!a->name)
         a->name = "";
-    a->segment = segment_of(r, a);
+    if (seg == 4)
+        a->segment = a->plan;
+    else if (seg == 7)
+        a->segment = a->owner;
     return nomem ? CS_NOMEM : CS_OK;
 }
 
-/* "(none)", the name segment figures give them, selects the accounts
- * without a segment. */
-static bool wanted(const struct sig_account *a, const char *segment)
+/* Every stage, in order, on the rows of the date being computed. */
+static enum csmap_rc compute_stages(struct sig_run *r, struct sig_account *a,
+                                    int seats, double arr, bool has_arr)
 {
-    if (!segment)
-        return true;
-    if (!a->segment)
-        return strcmp(segment, "(none)") == 0;
-    return strcmp(a->segment, segment) == 0;
+    enum csmap_rc rc;
+
+    sig_renewal_contract(r, a, arr, has_arr);
+    sig_onboarding_compute(r, a);
+    if ((rc = sig_usage_compute(r, a, seats)) ||
+        (rc = sig_support_compute(r, a)) || (rc = sig_feedback_compute(r, a)))
+        return rc;
+    sig_sponsor_compute(r, a);
+    if ((rc = sig_health_compute(r, a)) || (rc = sig_renewal_risk(r, a)) ||
+        (rc = sig_expansion_compute(r, a)))
+        return rc;
+    return CS_OK;
 }
 
-static enum csmap_rc compute_accounts(struct sig_run *r, sqlite3_stmt *q,
-                                      const char *segment, struct sig_set *set)
+/* Add account i's theme terms to its segment's in d->seg_terms. */
+static enum csmap_rc merge_segment_terms(struct sig_run *r, struct sig_date *d,
+                                         size_t i)
 {
-    size_t cap = 0;
+    const struct sig_set *set = d->set;
+    size_t k;
+
+    for (k = 0; k < i; k++) {
+        const char *s1 = set->accounts[k].segment;
+        const char *s2 = set->accounts[i].segment;
+
+        if ((!s1 && !s2) || (s1 && s2 && strcmp(s1, s2) == 0))
+            break;
+    }
+    if (k == i) {
+        struct sig_terms **nt =
+            mem_realloc(d->seg_terms, (i + 1) * sizeof(*nt));
+
+        if (!nt)
+            return CS_NOMEM;
+        d->seg_terms = nt;
+        for (; d->n_seg_terms <= i; d->n_seg_terms++)
+            d->seg_terms[d->n_seg_terms] = NULL;
+        if (!(d->seg_terms[i] = sig_terms_new()))
+            return CS_NOMEM;
+    }
+    return sig_terms_merge(d->seg_terms[k], r->terms);
+}
+
+/* The account on q's current row, as of date d, from the loaded rows. */
+static enum csmap_rc compute_at(struct sig_run *r, sqlite3_stmt *q,
+                                struct sig_date *d)
+{
+    struct sig_set *set = d->set;
+    struct sig_account a;
+    int seats;
+    double arr;
+    bool has_arr;
+    enum csmap_rc rc;
+
+    sig_load_view(r, d);
+    if ((rc = read_account(r, q, &a, &seats, &arr, &has_arr)))
+        return rc;
+    if (sig_grow((void **)&set->accounts, &d->cap_accounts,
+                 set->n_accounts + 1, sizeof(a)))
+        return CS_NOMEM;
+    sig_terms_reset(r->terms);
+    if ((rc = compute_stages(r, &a, seats, arr, has_arr)))
+        return rc;
+    set->accounts[set->n_accounts++] = a;
+    return merge_segment_terms(r, d, set->n_accounts - 1);
+}
+
+/* Each selected account's rows are read once, for every date. */
+static enum csmap_rc compute_accounts(struct sig_run *r, sqlite3_stmt *q,
+                                      const char *segment)
+{
     int step;
     enum csmap_rc rc = CS_OK;
 
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct sig_account a;
-        int seats;
-        double arr;
-        bool has_arr;
+        int32_t signup = (int32_t)sqlite3_column_int64(q, 8);
 
-        if ((rc = read_account(r, q, &a, &seats, &arr, &has_arr)))
-            return rc;
-        if (!wanted(&a, segment))
+        if (!wanted(r, q, segment))
             continue;
-        if (grow((void **)&set->accounts, &cap, set->n_accounts + 1, sizeof(a)))
-            return CS_NOMEM;
-        sig_terms_reset(r->terms);
-        if ((rc = compute_account(r, &a, seats, arr, has_arr)))
+        if ((rc = sig_load_account(r, sqlite3_column_int64(q, 0), signup)))
             return rc;
-        set->accounts[set->n_accounts++] = a;
-        if ((rc = merge_segment_terms(r, set, set->n_accounts - 1)))
-            return rc;
+        for (size_t k = 0; k < r->n_dates; k++)
+            if (signup <= r->dates[k].as_of &&
+                (rc = compute_at(r, q, &r->dates[k])))
+                return rc;
     }
     if (step != SQLITE_DONE)
         return store_error(r->st, "cannot read accounts");
     return CS_OK;
+}
+
+static enum csmap_rc prepare(struct sig_run *r, sqlite3_stmt **q,
+                             const char *sql)
+{
+    if (sqlite3_prepare_v2(store_db(r->st), sql, -1, q, NULL) != SQLITE_OK)
+        return store_error(r->st, "cannot prepare a signal query");
+    return CS_OK;
+}
+
+/* An account that signs up after the first date is reported there (unless
+ * quiet); at the other dates it is simply not listed. */
+static enum csmap_rc check_signup(const struct sig_run *r,
+                                  const char *account_id, int32_t signup)
+{
+    char d1[11], d2[11];
+
+    if (r->quiet || signup <= r->dates[0].as_of)
+        return CS_OK;
+    date_format(signup, d1);
+    date_format(r->dates[0].as_of, d2);
+    log_error("account '%s' signs up on %s, after the as-of date %s",
+              account_id, d1, d2);
+    return CS_NOTFOUND;
 }
 
 /* Resolve an account given by id or by an external id ("zendesk:3601"). */
@@ -717,26 +472,12 @@ static enum csmap_rc find_account(struct sig_run *r, const char *account_id,
         rc = CS_OK;
     }
     sqlite3_finalize(q);
-    if (rc) {
-        if (!r->quiet)
-            log_error("unknown account '%s'", account_id);
-    } else if (signup > r->as_of && r->quiet) {
-        rc = CS_NOTFOUND;
-    } else if (signup > r->as_of) {
-        char d1[11], d2[11];
-
-        date_format(signup, d1);
-        date_format(r->as_of, d2);
-        log_error("account '%s' signs up on %s, after the as-of date %s",
-                  account_id, d1, d2);
-        rc = CS_NOTFOUND;
-    }
-    return rc;
+    if (rc && !r->quiet)
+        log_error("unknown account '%s'", account_id);
+    if (rc)
+        return rc;
+    return check_signup(r, account_id, signup);
 }
-
-#define ACCOUNT_COLUMNS                                                        \
-    "SELECT id, account_id, name, segment, plan, seats, arr, owner, "          \
-    "signup_date FROM account "
 
 /* One account is read by its row id, so no other account row is read. */
 static enum csmap_rc select_accounts(struct sig_run *r, const char *account_id,
@@ -756,36 +497,13 @@ static enum csmap_rc select_accounts(struct sig_run *r, const char *account_id,
                      "WHERE signup_date <= ?1 ORDER BY account_id");
     if (rc)
         return rc;
-    sqlite3_bind_int64(*q, 1, r->as_of);
+    sqlite3_bind_int64(*q, 1, r->load_as_of);
     if (account_id)
         sqlite3_bind_int64(*q, 2, rowid);
     return CS_OK;
 }
 
-static enum csmap_rc run_init(struct sig_run *r, struct store *st,
-                              const struct config *cfg, int32_t as_of,
-                              struct sig_arena *ar)
-{
-    enum csmap_rc rc;
-
-    memset(r, 0, sizeof(*r));
-    r->st = st;
-    r->cfg = cfg;
-    r->as_of = as_of;
-    r->arena = ar;
-    if (!(r->tok = sig_text_tokenizer()) || !(r->terms = sig_terms_new()))
-        return CS_NOMEM;
-    if ((rc = load_event_classes(r)) || (rc = prepare_all(r)))
-        return rc;
-    return CS_OK;
-}
-
-enum csmap_rc sig_compute(struct store *st, const struct config *cfg,
-                          int32_t as_of, const char *account_id,
-                          const char *segment, struct sig_set **out)
-{
-    return sig_compute_run(st, cfg, as_of, account_id, segment, false, out);
-}
+/* ---- the run ---- */
 
 static enum csmap_rc keep_filters(struct sig_set *set, const char *account_id,
                                   const char *segment)
@@ -799,58 +517,159 @@ static enum csmap_rc keep_filters(struct sig_set *set, const char *account_id,
     return CS_OK;
 }
 
-enum csmap_rc sig_compute_run(struct store *st, const struct config *cfg,
-                              int32_t as_of, const char *account_id,
-                              const char *segment, bool quiet,
-                              struct sig_set **out)
+/* An empty set for each date; the latest date is the one rows are read
+ * as of. */
+static enum csmap_rc dates_init(struct sig_run *r, const struct config *cfg,
+                                const int32_t *dates, size_t n,
+                                const char *account_id, const char *segment)
+{
+    enum csmap_rc rc;
+
+    if (!(r->dates = mem_calloc(n, sizeof(*r->dates))))
+        return CS_NOMEM;
+    r->n_dates = n;
+    r->load_as_of = dates[0];
+    for (size_t k = 0; k < n; k++) {
+        struct sig_date *d = &r->dates[k];
+
+        d->as_of = dates[k];
+        if (dates[k] > r->load_as_of)
+            r->load_as_of = dates[k];
+        if (!(d->set = mem_calloc(1, sizeof(*d->set))) ||
+            !(d->set->arena = sig_arena_new()))
+            return CS_NOMEM;
+        d->set->as_of = dates[k];
+        d->set->cfg = cfg;
+        if ((rc = keep_filters(d->set, account_id, segment)))
+            return rc;
+    }
+    return CS_OK;
+}
+
+static enum csmap_rc run_init(struct sig_run *r, struct store *st,
+                              const struct config *cfg, bool quiet)
+{
+    memset(r, 0, sizeof(*r));
+    r->st = st;
+    r->cfg = cfg;
+    r->quiet = quiet;
+    if (!(r->names = sig_arena_new()) || !(r->tok = sig_text_tokenizer()) ||
+        !(r->terms = sig_terms_new()))
+        return CS_NOMEM;
+    return CS_OK;
+}
+
+static void run_release(struct sig_run *r)
+{
+    sig_load_release(r);
+    sig_distinct_release(&r->distinct);
+    sig_terms_free(r->terms);
+    regex_free(r->tok);
+    sig_arena_free(r->names);
+    for (size_t k = 0; k < r->n_dates; k++) {
+        struct sig_date *d = &r->dates[k];
+
+        for (size_t i = 0; i < d->n_seg_terms; i++)
+            sig_terms_free(d->seg_terms[i]);
+        mem_free(d->seg_terms);
+        sig_set_free(d->set);
+    }
+    mem_free(r->dates);
+}
+
+/* The first date's segment must have an account unless quiet. */
+static enum csmap_rc check_segment(const struct sig_run *r,
+                                   const char *segment)
+{
+    char d[11];
+
+    if (!segment || r->quiet || r->dates[0].set->n_accounts > 0)
+        return CS_OK;
+    date_format(r->dates[0].as_of, d);
+    log_error("no account in segment '%s' as of %s", segment, d);
+    return CS_NOTFOUND;
+}
+
+static enum csmap_rc compute_segments(struct sig_run *r)
+{
+    enum csmap_rc rc;
+
+    for (size_t k = 0; k < r->n_dates; k++) {
+        r->date = &r->dates[k];
+        r->as_of = r->date->as_of;
+        r->arena = r->date->set->arena;
+        if ((rc = sig_segments_compute(r, r->date->set)))
+            return rc;
+    }
+    return CS_OK;
+}
+
+/* Hand the sets over to out[]. */
+static void give_sets(struct sig_run *r, struct sig_set **out)
+{
+    for (size_t k = 0; k < r->n_dates; k++) {
+        out[k] = r->dates[k].set;
+        r->dates[k].set = NULL;
+    }
+}
+
+static enum csmap_rc compute_dates(struct store *st, const struct config *cfg,
+                                   const int32_t *dates, size_t n,
+                                   const char *account_id, const char *segment,
+                                   bool quiet, struct sig_set **out)
 {
     struct sig_run r;
-    struct sig_set *set = NULL;
     sqlite3_stmt *q = NULL;
     enum csmap_rc rc;
 
-    memset(&r, 0, sizeof(r));
-    *out = NULL;
-    if (!(set = mem_calloc(1, sizeof(*set))) ||
-        !(set->arena = sig_arena_new())) {
-        rc = CS_NOMEM;
+    for (size_t k = 0; k < n; k++)
+        out[k] = NULL;
+    if ((rc = run_init(&r, st, cfg, quiet)) ||
+        (rc = dates_init(&r, cfg, dates, n, account_id, segment)) ||
+        (rc = sig_load_event_classes(&r)) || (rc = sig_load_prepare(&r)))
         goto out;
-    }
-    set->as_of = as_of;
-    set->cfg = cfg;
-    if ((rc = keep_filters(set, account_id, segment)) ||
-        (rc = run_init(&r, st, cfg, as_of, set->arena)))
-        goto out;
-    r.quiet = quiet;
     rc = select_accounts(&r, account_id, &q);
     if (rc == CS_NOTFOUND && quiet) {
         rc = CS_OK;
-        *out = set;
-        set = NULL;
+        give_sets(&r, out);
         goto out;
     }
-    if (rc || (rc = compute_accounts(&r, q, segment, set)))
+    if (rc || (rc = compute_accounts(&r, q, segment)) ||
+        (rc = check_segment(&r, segment)) || (rc = compute_segments(&r)))
         goto out;
-    if (segment && set->n_accounts == 0 && !quiet) {
-        char d[11];
-
-        date_format(as_of, d);
-        log_error("no account in segment '%s' as of %s", segment, d);
-        rc = CS_NOTFOUND;
-        goto out;
-    }
-    if ((rc = sig_segments_compute(&r, set)))
-        goto out;
-    *out = set;
-    set = NULL;
+    give_sets(&r, out);
 
 out:
     sqlite3_finalize(q);
     run_release(&r);
     if (rc == CS_NOMEM)
         log_error("out of memory computing signals");
-    sig_set_free(set);
     return rc;
+}
+
+enum csmap_rc sig_compute_dates(struct store *st, const struct config *cfg,
+                                const int32_t *dates, size_t n,
+                                const char *account_id, const char *segment,
+                                struct sig_set **out)
+{
+    if (n == 0)
+        return CS_OK;
+    return compute_dates(st, cfg, dates, n, account_id, segment, false, out);
+}
+
+enum csmap_rc sig_compute(struct store *st, const struct config *cfg,
+                          int32_t as_of, const char *account_id,
+                          const char *segment, struct sig_set **out)
+{
+    return compute_dates(st, cfg, &as_of, 1, account_id, segment, false, out);
+}
+
+enum csmap_rc sig_compute_run(struct store *st, const struct config *cfg,
+                              int32_t as_of, const char *account_id,
+                              const char *segment, bool quiet,
+                              struct sig_set **out)
+{
+    return compute_dates(st, cfg, &as_of, 1, account_id, segment, quiet, out);
 }
 
 void sig_set_free(struct sig_set *set)

@@ -19,9 +19,16 @@ static enum csmap_rc stakeholders(struct sig_run *r, struct sig_expansion *x)
         return CS_OK;
     if (!(x->new_stakeholders = sig_arena_alloc(r->arena, n * sizeof(char *))))
         return CS_NOMEM;
-    for (size_t i = 0; i < r->n_contacts; i++)
-        if (sig_in_last(r->contacts[i].first_seen, r->as_of, 30))
-            x->new_stakeholders[x->n_new_stakeholders++] = r->contacts[i].name;
+    for (size_t i = 0; i < r->n_contacts; i++) {
+        const struct sig_contact_row *c = &r->contacts[i];
+        const char **name = &x->new_stakeholders[x->n_new_stakeholders];
+
+        if (!sig_in_last(c->first_seen, r->as_of, 30))
+            continue;
+        if (!(*name = sig_arena_strdup(r->arena, r->text + c->name)))
+            return CS_NOMEM;
+        x->n_new_stakeholders++;
+    }
     return CS_OK;
 }
 
@@ -55,10 +62,16 @@ static enum csmap_rc use_cases(struct sig_run *r, struct sig_expansion *x)
         return CS_OK;
     if (!(x->new_use_cases = sig_arena_alloc(r->arena, n * sizeof(char *))))
         return CS_NOMEM;
-    for (size_t i = 0; i < r->n_touched; i++)
-        if (r->ev[r->touched[i]].core &&
-            sig_in_last(r->first_day[r->touched[i]], r->as_of, 30))
-            x->new_use_cases[x->n_new_use_cases++] = r->ev[r->touched[i]].name;
+    for (size_t i = 0; i < r->n_touched; i++) {
+        uint32_t e = r->touched[i];
+        const char **name = &x->new_use_cases[x->n_new_use_cases];
+
+        if (!r->ev[e].core || !sig_in_last(r->first_day[e], r->as_of, 30))
+            continue;
+        if (!(*name = sig_arena_strdup(r->arena, r->ev[e].name)))
+            return CS_NOMEM;
+        x->n_new_use_cases++;
+    }
     qsort(x->new_use_cases, n, sizeof(char *), cmp_str);
     return CS_OK;
 }

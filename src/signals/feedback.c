@@ -55,24 +55,58 @@ struct mean {
     int n;
 };
 
+/* One text of a feedback or ticket row; its sentiment is kept in the row
+ * once computed, for the next date. */
+struct text_ref {
+    int32_t day;
+    size_t off, len;
+    bool has_text;
+    double *sentiment;
+    bool *has_sentiment;
+};
+
 /* Sentiment of one text into the window it belongs to; recent texts also
  * feed the themes. */
-static enum csmap_rc add_text(struct sig_run *r, int32_t day, size_t off,
-                              size_t len, bool has_text, struct mean *recent,
-                              struct mean *before)
+static enum csmap_rc add_text(struct sig_run *r, const struct text_ref *t,
+                              struct mean *recent, struct mean *before)
 {
-    const char *s = r->text + off;
+    double s;
 
-    if (!has_text || !sig_in_last(day, r->as_of, 180))
+    if (!t->has_text || !sig_in_last(t->day, r->as_of, 180))
         return CS_OK;
-    if (!sig_in_last(day, r->as_of, 90)) {
-        before->sum += sig_text_sentiment(r->tok, s, len);
+    s = sig_load_sentiment(r, t->off, t->len, t->sentiment, t->has_sentiment);
+    if (!sig_in_last(t->day, r->as_of, 90)) {
+        before->sum += s;
         before->n++;
         return CS_OK;
     }
-    recent->sum += sig_text_sentiment(r->tok, s, len);
+    recent->sum += s;
     recent->n++;
-    return sig_terms_add_text(r->terms, r->tok, s, len);
+    return sig_terms_add_text(r->terms, r->tok, r->text + t->off, t->len);
+}
+
+static enum csmap_rc add_texts(struct sig_run *r, struct mean *recent,
+                               struct mean *before)
+{
+    enum csmap_rc rc;
+
+    for (size_t i = 0; i < r->n_fb; i++) {
+        struct sig_feedback_row *f = &r->fb[i];
+        struct text_ref t = {f->date,     f->text,       f->text_len,
+                             f->has_text, &f->sentiment, &f->has_sentiment};
+
+        if ((rc = add_text(r, &t, recent, before)))
+            return rc;
+    }
+    for (size_t i = 0; i < r->n_tickets; i++) {
+        struct sig_ticket_row *k = &r->tickets[i];
+        struct text_ref t = {k->created_day, k->text,       k->text_len,
+                             k->has_text,    &k->sentiment, &k->has_sentiment};
+
+        if ((rc = add_text(r, &t, recent, before)))
+            return rc;
+    }
+    return CS_OK;
 }
 
 static enum csmap_rc texts(struct sig_run *r, struct sig_feedback *f)
@@ -80,15 +114,8 @@ static enum csmap_rc texts(struct sig_run *r, struct sig_feedback *f)
     struct mean recent = {0}, before = {0};
     enum csmap_rc rc;
 
-    for (size_t i = 0; i < r->n_fb; i++)
-        if ((rc = add_text(r, r->fb[i].date, r->fb[i].text, r->fb[i].text_len,
-                           r->fb[i].has_text, &recent, &before)))
-            return rc;
-    for (size_t i = 0; i < r->n_tickets; i++)
-        if ((rc = add_text(r, r->tickets[i].created_day, r->tickets[i].text,
-                           r->tickets[i].text_len, r->tickets[i].has_text,
-                           &recent, &before)))
-            return rc;
+    if ((rc = add_texts(r, &recent, &before)))
+        return rc;
 
     f->texts_90d = recent.n;
     f->small_sample = recent.n < 5;

@@ -38,7 +38,10 @@ struct sig_ticket_row {
     size_t text; /* offset of subject "\n" description in run->text */
     size_t text_len;
     bool has_text; /* a subject or a description */
-    int topic;     /* index into cfg topics; n_topics is "other" */
+    int topic;     /* index into cfg topics; n_topics is "other"; -1 until
+                      first needed */
+    double sentiment; /* of the text, once has_sentiment */
+    bool has_sentiment;
 };
 
 struct sig_feedback_row {
@@ -49,10 +52,12 @@ struct sig_feedback_row {
     size_t text; /* offset into run->text */
     size_t text_len;
     bool has_text;
+    double sentiment; /* of the text, once has_sentiment */
+    bool has_sentiment;
 };
 
 struct sig_contact_row {
-    const char *name; /* in the arena: name, else email, else contact_id */
+    size_t name; /* offset into run->text: name, else email, else id */
     bool sponsor;
     int32_t first_seen;
     int32_t left_at; /* DATE_NONE when still there */
@@ -68,21 +73,58 @@ struct sig_contract_row {
 
 /* What the configuration makes of one event name. */
 struct sig_event_class {
-    const char *name; /* in the arena */
+    const char *name; /* in the run's own arena: copy it into a set's */
     bool core;
     bool first_value;
 };
 
 struct sig_terms; /* theme term counts, text.c */
 
-/* One run of sig_compute: the statements, the event classes and the
- * per-account scratch arrays, reused from one account to the next. */
+/* A set of values for counting distinct ones, emptied in O(1): a slot is
+ * in use when its generation is the current one. */
+struct sig_distinct {
+    int64_t *keys;
+    uint32_t *gen;
+    size_t cap; /* a power of two, 0 before the first use */
+    int shift;  /* 64 - log2(cap) */
+    uint32_t cur;
+    size_t n; /* distinct values added since the last clear */
+};
+
+/* One as-of date of a run: its set and its segments' theme terms. */
+struct sig_date {
+    int32_t as_of;
+    struct sig_set *set;
+    size_t cap_accounts;
+    /* seg_terms[k] pools the terms of the segment whose first account in
+     * set is k (NULL for the other k); segment.c reads it. */
+    struct sig_terms **seg_terms;
+    size_t n_seg_terms;
+};
+
+/* How many rows of each kind an account has as of the run's last date. */
+struct sig_loaded {
+    size_t rows, tickets, fb, contacts, contracts;
+};
+
+/*
+ * One run of sig_compute_dates: the statements, the event classes and the
+ * per-account rows, reused from one account to the next.  Each account's
+ * rows are read once, as of the latest date (load_as_of), in the order of
+ * the date that filters them; the rows of an earlier date are a prefix,
+ * and the n_ counts below are the prefix of the date being computed.
+ */
 struct sig_run {
     struct store *st;
     const struct config *cfg;
-    int32_t as_of;
-    struct sig_arena *arena;
+    int32_t as_of;           /* the date being computed */
+    struct sig_arena *arena; /* its set's arena */
+    struct sig_date *date;   /* its date */
+    struct sig_date *dates;
+    size_t n_dates;
+    int32_t load_as_of;      /* the latest of the dates */
     bool quiet; /* an unknown account or empty segment is no error */
+    struct sig_arena *names; /* the run's own strings */
 
     struct sig_event_class *ev; /* indexed by event_name.id */
     bool *ev_step;              /* ev_step[id * n_steps + step] */
@@ -91,36 +133,52 @@ struct sig_run {
     struct sqlite3_stmt *q_events, *q_tickets, *q_feedback, *q_contacts,
         *q_contracts;
 
-    struct sig_event_row *rows;
+    struct sig_event_row *rows; /* by day */
     size_t n_rows, cap_rows;
-    struct sig_ticket_row *tickets;
+    struct sig_ticket_row *tickets; /* by created_at */
     size_t n_tickets, cap_tickets;
-    struct sig_feedback_row *fb;
+    struct sig_feedback_row *fb; /* by date */
     size_t n_fb, cap_fb;
-    struct sig_contact_row *contacts;
+    struct sig_contact_row *contacts; /* by first_seen */
     size_t n_contacts, cap_contacts;
-    struct sig_contract_row *contracts;
+    struct sig_contract_row *contracts; /* by start */
     size_t n_contracts, cap_contracts;
-    char *text; /* ticket and feedback texts of the current account */
+    struct sig_loaded loaded;
+    char *text; /* ticket, feedback and contact texts of the account */
     size_t text_len, text_cap;
 
     int32_t *first_day; /* per event id, DATE_NONE when unseen */
-    uint32_t *touched;  /* event ids whose first_day is set */
+    uint32_t *seen;     /* event ids in the order of first use */
+    size_t n_seen;
+    uint32_t *touched; /* those first used on or before as_of */
     size_t n_touched;
-    int64_t *scratch; /* users, event ids: sorted and counted */
-    size_t cap_scratch;
+    struct sig_distinct distinct; /* users, event ids */
 
-    struct regex *tok;            /* the word tokenizer */
-    struct sig_terms *terms;      /* the current account's theme terms */
-    struct sig_terms **seg_terms; /* per segment of the set */
-    size_t n_seg_terms;
+    struct regex *tok;       /* the word tokenizer */
+    struct sig_terms *terms; /* the current account's theme terms */
 };
 
-/* Grow run->scratch to hold n values. */
-enum csmap_rc sig_run_scratch(struct sig_run *r, size_t n);
+/* Grow *p (of *cap elements of size bytes) to hold need elements. */
+enum csmap_rc sig_grow(void **p, size_t *cap, size_t need, size_t size);
 
-/* Sort a[0..n) and return the number of distinct values. */
-size_t sig_count_distinct(int64_t *a, size_t n);
+/* load.c: the event classes, the statements and one account's rows. */
+enum csmap_rc sig_load_event_classes(struct sig_run *r);
+enum csmap_rc sig_load_prepare(struct sig_run *r);
+void sig_load_release(struct sig_run *r);
+/* Read account id's rows as of r->load_as_of, and the first day of each
+ * event name it used. */
+enum csmap_rc sig_load_account(struct sig_run *r, int64_t id, int32_t signup);
+/* Make d the date being computed: its prefixes of the loaded rows. */
+void sig_load_view(struct sig_run *r, struct sig_date *d);
+/* The sentiment of a ticket's or feedback row's text, computed once. */
+double sig_load_sentiment(struct sig_run *r, size_t text, size_t len,
+                          double *cache, bool *has_cache);
+
+/* Empty d, ready for up to n values. */
+enum csmap_rc sig_distinct_clear(struct sig_distinct *d, size_t n);
+/* Add v to d; d->n counts the distinct values. */
+void sig_distinct_add(struct sig_distinct *d, int64_t v);
+void sig_distinct_release(struct sig_distinct *d);
 
 /* Median of a[0..n), sorted in place; false when n is 0. */
 bool sig_median(double *a, size_t n, double *out);

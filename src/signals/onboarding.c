@@ -77,31 +77,11 @@ static int onboarding_tickets(const struct sig_run *r, int32_t signup)
     return n;
 }
 
-/* The first (clamped) day of each event name the account used. */
-static void first_days(struct sig_run *r)
-{
-    for (size_t i = 0; i < r->n_touched; i++)
-        r->first_day[r->touched[i]] = DATE_NONE;
-    r->n_touched = 0;
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const struct sig_event_row *row = &r->rows[i];
-        int32_t *fd = &r->first_day[row->event];
-
-        if (*fd == DATE_NONE) {
-            r->touched[r->n_touched++] = row->event;
-            *fd = row->day;
-        } else if (row->day < *fd) {
-            *fd = row->day;
-        }
-    }
-}
-
-/* Also fills run->first_day and run->touched, which expansion reads. */
+/* run->touched and run->first_day are the date's (load.c). */
 void sig_onboarding_compute(struct sig_run *r, struct sig_account *a)
 {
     struct sig_onboarding *o = &a->onboarding;
 
-    first_days(r);
     steps(r, a);
     first_value(r, a);
     o->stuck = !o->activated &&

@@ -150,9 +150,9 @@ static enum csmap_rc feedback_figures(struct sig_run *r, struct sig_segment *s,
     if (n_sent)
         s->sentiment_90d_mean = sig_round(sent / n_sent, 2);
     s->small_sample = texts < 5;
-    if (first >= r->n_seg_terms || !r->seg_terms[first])
+    if (first >= r->date->n_seg_terms || !r->date->seg_terms[first])
         return CS_OK;
-    return sig_terms_top(r->seg_terms[first], (size_t)texts, r->arena,
+    return sig_terms_top(r->date->seg_terms[first], (size_t)texts, r->arena,
                          &s->themes_90d, &s->n_themes_90d);
 }
 

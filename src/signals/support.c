@@ -38,7 +38,8 @@ static void counts(struct sig_run *r, struct sig_support *s, int *per_topic)
         s->tickets_90d++;
         if (t->high)
             s->high_priority_90d++;
-        t->topic = ticket_topic(r, r->text + t->text, t->text_len);
+        if (t->topic < 0) /* the text decides: once for every date */
+            t->topic = ticket_topic(r, r->text + t->text, t->text_len);
         per_topic[t->topic]++;
     }
 }

@@ -6,55 +6,78 @@
 #include "csmap/config.h"
 #include "csmap/date.h"
 
-/* Distinct users of core events in the last n days, via run->scratch. */
-static enum csmap_rc active_users(struct sig_run *r, int n, int *out)
+/* The first of the date's rows on or after day (the rows are by day). */
+static size_t rows_from(const struct sig_run *r, int32_t day)
 {
-    size_t k = 0;
-    enum csmap_rc rc;
+    size_t lo = 0, hi = r->n_rows;
 
-    if ((rc = sig_run_scratch(r, r->n_rows)))
-        return rc;
-    for (size_t i = 0; i < r->n_rows; i++)
-        if (r->ev[r->rows[i].event].core &&
-            sig_in_last(r->rows[i].day, r->as_of, n))
-            r->scratch[k++] = r->rows[i].user;
-    *out = (int)sig_count_distinct(r->scratch, k);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (r->rows[mid].day < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Distinct users of core events in the last 7 and 30 days: the users of
+ * the last 7 days, then those of the 23 days before who are new. */
+static enum csmap_rc active_users(struct sig_run *r, struct sig_usage *u)
+{
+    size_t lo30 = rows_from(r, r->as_of - 29);
+    size_t lo7 = rows_from(r, r->as_of - 6);
+    struct sig_distinct *d = &r->distinct;
+
+    if (sig_distinct_clear(d, r->n_rows - lo30))
+        return CS_NOMEM;
+    for (size_t i = lo7; i < r->n_rows; i++)
+        if (r->ev[r->rows[i].event].core)
+            sig_distinct_add(d, r->rows[i].user);
+    u->active_users_7d = (int)d->n;
+    for (size_t i = lo30; i < lo7; i++)
+        if (r->ev[r->rows[i].event].core)
+            sig_distinct_add(d, r->rows[i].user);
+    u->active_users_30d = (int)d->n;
     return CS_OK;
 }
 
 static enum csmap_rc features_30d(struct sig_run *r, int *out)
 {
-    size_t k = 0;
-    enum csmap_rc rc;
+    struct sig_distinct *d = &r->distinct;
 
-    if ((rc = sig_run_scratch(r, r->n_rows)))
-        return rc;
-    for (size_t i = 0; i < r->n_rows; i++)
-        if (r->ev[r->rows[i].event].core &&
-            sig_in_last(r->rows[i].day, r->as_of, 30))
-            r->scratch[k++] = r->rows[i].event;
-    *out = (int)sig_count_distinct(r->scratch, k);
+    if (sig_distinct_clear(d, r->n_ev < r->n_rows ? r->n_ev : r->n_rows))
+        return CS_NOMEM;
+    for (size_t i = rows_from(r, r->as_of - 29); i < r->n_rows; i++)
+        if (r->ev[r->rows[i].event].core)
+            sig_distinct_add(d, r->rows[i].event);
+    *out = (int)d->n;
     return CS_OK;
 }
 
-/* Counts, last core date and weekly totals in one pass. */
+/* Counts and weekly totals over the last 9 weeks' rows; the last core
+ * date is that of the last core row. */
 static void totals(const struct sig_run *r, struct sig_usage *u)
 {
     u->last_core_date = DATE_NONE;
-    for (size_t i = 0; i < r->n_rows; i++) {
+    for (size_t i = r->n_rows; i > 0; i--)
+        if (r->ev[r->rows[i - 1].event].core) {
+            u->last_core_date = r->rows[i - 1].day;
+            break;
+        }
+    for (size_t i = rows_from(r, r->as_of - 7 * SIG_WEEKS + 1); i < r->n_rows;
+         i++) {
         const struct sig_event_row *row = &r->rows[i];
         int32_t ago = r->as_of - row->day;
 
         if (!r->ev[row->event].core)
             continue;
-        if (u->last_core_date == DATE_NONE || row->day > u->last_core_date)
-            u->last_core_date = row->day;
         if (ago < 7)
             u->core_events_7d += row->n;
         if (ago < 30)
             u->core_events_30d += row->n;
-        if (ago / 7 < SIG_WEEKS)
-            u->weekly[ago / 7] += row->n;
+        u->weekly[ago / 7] += row->n;
     }
 }
 
@@ -96,9 +119,7 @@ enum csmap_rc sig_usage_compute(struct sig_run *r, struct sig_account *a,
     enum csmap_rc rc;
     double z;
 
-    if ((rc = active_users(r, 7, &u->active_users_7d)) ||
-        (rc = active_users(r, 30, &u->active_users_30d)) ||
-        (rc = features_30d(r, &u->features_30d)))
+    if ((rc = active_users(r, u)) || (rc = features_30d(r, &u->features_30d)))
         return rc;
     totals(r, u);
 
