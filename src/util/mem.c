@@ -21,6 +21,21 @@ static void report_calls(void)
     fprintf(stderr, "csmap-alloc: %ld allocations\n", calls);
 }
 
+#ifdef __SANITIZE_ADDRESS__
+void __sanitizer_print_stack_trace(void);
+
+/* With CSMAP_ALLOC_TRACE set, print where the failing allocation is. */
+static void show_where(void)
+{
+    if (getenv("CSMAP_ALLOC_TRACE"))
+        __sanitizer_print_stack_trace();
+}
+#else
+static void show_where(void)
+{
+}
+#endif
+
 static int should_fail(void)
 {
     if (fail_at < 0) {
@@ -30,7 +45,11 @@ static int should_fail(void)
             atexit(report_calls);
     }
     ++calls;
-    return fail_at > 0 && calls == fail_at;
+    if (fail_at > 0 && calls == fail_at) {
+        show_where();
+        return 1;
+    }
+    return 0;
 }
 #else
 static int should_fail(void)
