@@ -458,6 +458,7 @@ static enum csmap_rc find_account(struct sig_run *r, const char *account_id,
     sqlite3_stmt *q = NULL;
     enum csmap_rc rc = CS_NOTFOUND;
     int32_t signup = 0;
+    int step;
 
     if (prepare(r, &q,
                 "SELECT id, signup_date FROM account WHERE account_id = ?1 "
@@ -466,13 +467,17 @@ static enum csmap_rc find_account(struct sig_run *r, const char *account_id,
                 "LIMIT 1"))
         return CS_STORE;
     sqlite3_bind_text(q, 1, account_id, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) {
+    step = sqlite3_step(q);
+    if (step == SQLITE_ROW) {
         *rowid = sqlite3_column_int64(q, 0);
         signup = (int32_t)sqlite3_column_int64(q, 1);
         rc = CS_OK;
+    } else if (step != SQLITE_DONE) {
+        /* a failed step is not an unknown account */
+        rc = store_error(r->st, "cannot look up an account");
     }
     sqlite3_finalize(q);
-    if (rc && !r->quiet)
+    if (rc == CS_NOTFOUND && !r->quiet)
         log_error("unknown account '%s'", account_id);
     if (rc)
         return rc;
