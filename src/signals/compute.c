@@ -522,8 +522,8 @@ static enum csmap_rc keep_filters(struct sig_set *set, const char *account_id,
     return CS_OK;
 }
 
-/* An empty set for each date; the latest date is the one rows are read
- * as of. */
+/* An empty set for each date; rows are read as of the latest, and in
+ * full from the earliest one's usage windows on. */
 static enum csmap_rc dates_init(struct sig_run *r, const struct config *cfg,
                                 const int32_t *dates, size_t n,
                                 const char *account_id, const char *segment)
@@ -534,12 +534,15 @@ static enum csmap_rc dates_init(struct sig_run *r, const struct config *cfg,
         return CS_NOMEM;
     r->n_dates = n;
     r->load_as_of = dates[0];
+    r->full_from = dates[0];
     for (size_t k = 0; k < n; k++) {
         struct sig_date *d = &r->dates[k];
 
         d->as_of = dates[k];
         if (dates[k] > r->load_as_of)
             r->load_as_of = dates[k];
+        if (dates[k] < r->full_from)
+            r->full_from = dates[k];
         if (!(d->set = mem_calloc(1, sizeof(*d->set))) ||
             !(d->set->arena = sig_arena_new()))
             return CS_NOMEM;
@@ -548,6 +551,7 @@ static enum csmap_rc dates_init(struct sig_run *r, const struct config *cfg,
         if ((rc = keep_filters(d->set, account_id, segment)))
             return rc;
     }
+    r->full_from -= SIG_USAGE_DAYS - 1;
     return CS_OK;
 }
 

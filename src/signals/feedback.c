@@ -55,14 +55,13 @@ struct mean {
     int n;
 };
 
-/* One text of a feedback or ticket row; its sentiment is kept in the row
- * once computed, for the next date. */
+/* One text of a feedback or ticket row; what it gives is kept in the row
+ * once worked out, for the next date. */
 struct text_ref {
     int32_t day;
     size_t off, len;
     bool has_text;
-    double *sentiment;
-    bool *has_sentiment;
+    struct sig_text_info *info;
 };
 
 /* Sentiment of one text into the window it belongs to; recent texts also
@@ -70,19 +69,21 @@ struct text_ref {
 static enum csmap_rc add_text(struct sig_run *r, const struct text_ref *t,
                               struct mean *recent, struct mean *before)
 {
-    double s;
+    const struct sig_text_info *info = t->info;
 
     if (!t->has_text || !sig_in_last(t->day, r->as_of, 180))
         return CS_OK;
-    s = sig_load_sentiment(r, t->off, t->len, t->sentiment, t->has_sentiment);
+    if (sig_load_text_info(r, t->off, t->len, t->info))
+        return CS_NOMEM;
     if (!sig_in_last(t->day, r->as_of, 90)) {
-        before->sum += s;
+        before->sum += info->sentiment;
         before->n++;
         return CS_OK;
     }
-    recent->sum += s;
+    recent->sum += info->sentiment;
     recent->n++;
-    return sig_terms_add_text(r->terms, r->tok, r->text + t->off, t->len);
+    return sig_terms_add_phrases(r->terms, &r->phrases, info->phrase,
+                                 info->n_phrases);
 }
 
 static enum csmap_rc add_texts(struct sig_run *r, struct mean *recent,
@@ -92,16 +93,16 @@ static enum csmap_rc add_texts(struct sig_run *r, struct mean *recent,
 
     for (size_t i = 0; i < r->n_fb; i++) {
         struct sig_feedback_row *f = &r->fb[i];
-        struct text_ref t = {f->date,     f->text,       f->text_len,
-                             f->has_text, &f->sentiment, &f->has_sentiment};
+        struct text_ref t = {f->date, f->text, f->text_len, f->has_text,
+                             &f->info};
 
         if ((rc = add_text(r, &t, recent, before)))
             return rc;
     }
     for (size_t i = 0; i < r->n_tickets; i++) {
         struct sig_ticket_row *k = &r->tickets[i];
-        struct text_ref t = {k->created_day, k->text,       k->text_len,
-                             k->has_text,    &k->sentiment, &k->has_sentiment};
+        struct text_ref t = {k->created_day, k->text, k->text_len, k->has_text,
+                             &k->info};
 
         if ((rc = add_text(r, &t, recent, before)))
             return rc;

@@ -20,12 +20,27 @@ char *sig_arena_printf(struct sig_arena *ar, const char *fmt, ...)
 struct sig_arena *sig_arena_new(void);
 void sig_arena_free(struct sig_arena *ar);
 
+/*
+ * The usage windows reach this many days back from a date (the weekly
+ * totals w0..w8).  Older event rows only give each event name's first day
+ * and the last core day, so they are read for those alone (load.c).
+ */
+#define SIG_USAGE_DAYS (7 * SIG_WEEKS)
+
 /* One row of event_day, its day clamped to signup_date. */
 struct sig_event_row {
     int32_t day;
     uint32_t event;
     int64_t user;
     int64_t n;
+};
+
+/* What a ticket's or feedback row's text gives, worked out once per run
+ * (load.c): its sentiment and its theme phrases in run->phrases. */
+struct sig_text_info {
+    bool done;
+    double sentiment;
+    size_t phrase, n_phrases;
 };
 
 struct sig_ticket_row {
@@ -40,8 +55,7 @@ struct sig_ticket_row {
     bool has_text; /* a subject or a description */
     int topic;     /* index into cfg topics; n_topics is "other"; -1 until
                       first needed */
-    double sentiment; /* of the text, once has_sentiment */
-    bool has_sentiment;
+    struct sig_text_info info;
 };
 
 struct sig_feedback_row {
@@ -52,8 +66,7 @@ struct sig_feedback_row {
     size_t text; /* offset into run->text */
     size_t text_len;
     bool has_text;
-    double sentiment; /* of the text, once has_sentiment */
-    bool has_sentiment;
+    struct sig_text_info info;
 };
 
 struct sig_contact_row {
@@ -79,6 +92,20 @@ struct sig_event_class {
 };
 
 struct sig_terms; /* theme term counts, text.c */
+
+/* Theme phrases of texts, one after the other: the text of v[i] is the
+ * NUL-terminated string at buf + v[i].off. */
+struct sig_phrase {
+    size_t off, len;
+    uint64_t hash;
+};
+
+struct sig_phrases {
+    char *buf;
+    size_t len, cap;
+    struct sig_phrase *v;
+    size_t n, cap_v;
+};
 
 /* A set of values for counting distinct ones, emptied in O(1): a slot is
  * in use when its generation is the current one. */
@@ -123,6 +150,7 @@ struct sig_run {
     struct sig_date *dates;
     size_t n_dates;
     int32_t load_as_of;      /* the latest of the dates */
+    int32_t full_from; /* event rows from this day on are kept (load.c) */
     bool quiet; /* an unknown account or empty segment is no error */
     struct sig_arena *names; /* the run's own strings */
 
@@ -130,10 +158,14 @@ struct sig_run {
     bool *ev_step;              /* ev_step[id * n_steps + step] */
     size_t n_ev;
 
-    struct sqlite3_stmt *q_events, *q_tickets, *q_feedback, *q_contacts,
-        *q_contracts;
+    struct sqlite3_stmt *q_old_events, *q_events, *q_tickets, *q_feedback,
+        *q_contacts, *q_contracts;
+    bool functions;        /* the row functions are registered */
+    enum csmap_rc sink_rc; /* what went wrong in a row function */
+    bool rows_unsorted;    /* a scan gave the rows out of day order */
+    int32_t signup;        /* the account's signup_date */
 
-    struct sig_event_row *rows; /* by day */
+    struct sig_event_row *rows; /* from full_from, by day */
     size_t n_rows, cap_rows;
     struct sig_ticket_row *tickets; /* by created_at */
     size_t n_tickets, cap_tickets;
@@ -146,8 +178,10 @@ struct sig_run {
     struct sig_loaded loaded;
     char *text; /* ticket, feedback and contact texts of the account */
     size_t text_len, text_cap;
+    struct sig_phrases phrases; /* of the account's texts */
 
-    int32_t *first_day; /* per event id, DATE_NONE when unseen */
+    int32_t old_last_core; /* the last core day before full_from */
+    int32_t *first_day;    /* per event id, DATE_NONE when unseen */
     uint32_t *seen;     /* event ids in the order of first use */
     size_t n_seen;
     uint32_t *touched; /* those first used on or before as_of */
@@ -170,9 +204,9 @@ void sig_load_release(struct sig_run *r);
 enum csmap_rc sig_load_account(struct sig_run *r, int64_t id, int32_t signup);
 /* Make d the date being computed: its prefixes of the loaded rows. */
 void sig_load_view(struct sig_run *r, struct sig_date *d);
-/* The sentiment of a ticket's or feedback row's text, computed once. */
-double sig_load_sentiment(struct sig_run *r, size_t text, size_t len,
-                          double *cache, bool *has_cache);
+/* Fill *info for the text at run->text + text, unless done already. */
+enum csmap_rc sig_load_text_info(struct sig_run *r, size_t text, size_t len,
+                                 struct sig_text_info *info);
 
 /* Empty d, ready for up to n values. */
 enum csmap_rc sig_distinct_clear(struct sig_distinct *d, size_t n);
@@ -212,12 +246,19 @@ enum csmap_rc sig_segments_compute(struct sig_run *r, struct sig_set *set);
 /* text.c: tokens, sentiment and themes. */
 struct regex *sig_text_tokenizer(void);
 double sig_text_sentiment(const struct regex *tok, const char *s, size_t n);
+/* The sentiment of s[0..n) and its theme phrases, appended to ph. */
+enum csmap_rc sig_text_analyse(const struct regex *tok, const char *s,
+                               size_t n, struct sig_phrases *ph,
+                               double *sentiment);
+void sig_phrases_release(struct sig_phrases *ph);
 struct sig_terms *sig_terms_new(void);
 void sig_terms_free(struct sig_terms *t);
 void sig_terms_reset(struct sig_terms *t);
-/* Count the themes of one text (each term once per text). */
-enum csmap_rc sig_terms_add_text(struct sig_terms *t, const struct regex *tok,
-                                 const char *s, size_t n);
+/* Count the themes of one text, ph->v[first .. first + n) (each term once
+ * per text). */
+enum csmap_rc sig_terms_add_phrases(struct sig_terms *t,
+                                    const struct sig_phrases *ph, size_t first,
+                                    size_t n);
 /* Add every count of src into dst. */
 enum csmap_rc sig_terms_merge(struct sig_terms *dst,
                               const struct sig_terms *src);

@@ -2,7 +2,6 @@
 #include "internal.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,16 +113,65 @@ static int polarity(const char *w)
     return l ? l->polarity : 0;
 }
 
+static bool ascii_letter(char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool ascii_alnum(char c)
+{
+    return ascii_letter(c) || (c >= '0' && c <= '9');
+}
+
+static bool is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/*
+ * WORD_PATTERN on a text of ASCII bytes only, where \p{L} is [A-Za-z] and
+ * \p{N} is [0-9]: the first run of letters and digits at or after start,
+ * with an apostrophe and the letters after it when there are some.  The
+ * same words as the regex, without its cost per word.
+ */
+static bool ascii_find(const char *s, size_t n, size_t start, size_t *ms,
+                       size_t *me)
+{
+    size_t i = start;
+
+    while (i < n && !ascii_alnum(s[i]))
+        i++;
+    if (i == n)
+        return false;
+    *ms = i;
+    while (i < n && ascii_alnum(s[i]))
+        i++;
+    if (i + 1 < n && s[i] == '\'' && ascii_letter(s[i + 1])) {
+        i++;
+        while (i < n && ascii_letter(s[i]))
+            i++;
+    }
+    *me = i;
+    return true;
+}
+
 /*
  * Copy the next word at or after *pos into w (lower-cased ASCII, the
- * typographic apostrophe made plain, cut at WORD_MAX - 1 bytes).
+ * typographic apostrophe made plain, cut at WORD_MAX - 1 bytes); tok is
+ * NULL when the text is all ASCII.
  */
 static bool next_word(const struct regex *tok, const char *s, size_t n,
                       size_t *pos, char w[WORD_MAX])
 {
     size_t ms, me, k = 0;
 
-    if (*pos >= n || regex_find(tok, s, n, *pos, &ms, &me) != 1)
+    if (*pos >= n)
+        return false;
+    if (tok ? regex_find(tok, s, n, *pos, &ms, &me) != 1
+            : !ascii_find(s, n, *pos, &ms, &me))
         return false;
     *pos = me > ms ? me : ms + 1;
     for (size_t i = ms; i < me && k < WORD_MAX - 1; i++) {
@@ -141,67 +189,173 @@ static bool next_word(const struct regex *tok, const char *s, size_t n,
     return true;
 }
 
+static bool meaningful(const char *w, size_t len)
+{
+    bool digits = true;
+
+    for (const char *p = w; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            digits = false;
+    return len >= 3 && !digits && !in_list(w, stop_words, N_OF(stop_words)) &&
+           !in_list(w, negators, N_OF(negators));
+}
+
+/* Append a phrase of len bytes and its hash to ph. */
+static enum csmap_rc phrase_add(struct sig_phrases *ph, const char *p,
+                                size_t len)
+{
+    struct sig_phrase *e;
+
+    if (sig_grow((void **)&ph->buf, &ph->cap, ph->len + len + 1, 1) ||
+        sig_grow((void **)&ph->v, &ph->cap_v, ph->n + 1, sizeof(*ph->v)))
+        return CS_NOMEM;
+    e = &ph->v[ph->n++];
+    e->off = ph->len;
+    e->len = len;
+    e->hash = hash64(p, len, 0);
+    memcpy(ph->buf + ph->len, p, len + 1);
+    ph->len += len + 1;
+    return CS_OK;
+}
+
+struct tally {
+    int pos_hits, neg_hits, scope;
+};
+
+/* A word's part in the sentiment: a negator opens a scope that flips the
+ * polarity of the next NEGATION_SCOPE words. */
+static void tally_word(struct tally *t, const char *w)
+{
+    int p;
+
+    if (in_list(w, negators, N_OF(negators))) {
+        t->scope = NEGATION_SCOPE;
+        return;
+    }
+    p = polarity(w);
+    if (t->scope > 0) {
+        p = -p;
+        t->scope--;
+    }
+    if (p > 0)
+        t->pos_hits++;
+    else if (p < 0)
+        t->neg_hits++;
+}
+
 /*
  * Sentiment of a text on -1..1: (positive - negative) / (positive +
  * negative) over lexicon words, a word's polarity flipped when one of the
  * NEGATION_SCOPE words before it is a negator; 0 with no lexicon word.
+ *
+ * Themes of a text: every meaningful word (three bytes or more, not a
+ * stop word, not a number) and every two adjacent meaningful words; one
+ * pass gives both, the phrases appended to ph when it is not NULL.
  */
-double sig_text_sentiment(const struct regex *tok, const char *s, size_t n)
+static enum csmap_rc walk(const struct regex *tok, const char *s, size_t n,
+                          struct sig_phrases *ph, double *sentiment)
 {
-    char w[WORD_MAX];
-    size_t pos = 0;
-    int pos_hits = 0, neg_hits = 0, scope = 0;
+    char w[WORD_MAX], prev[WORD_MAX], pair[2 * WORD_MAX];
+    size_t pos = 0, len, prev_len = 0;
+    bool have_prev = false;
+    struct tally t = {0, 0, 0};
 
+    if (is_ascii(s, n))
+        tok = NULL;
     while (next_word(tok, s, n, &pos, w)) {
-        int p;
-
-        if (in_list(w, negators, N_OF(negators))) {
-            scope = NEGATION_SCOPE;
+        tally_word(&t, w);
+        if (!ph)
+            continue;
+        len = strlen(w);
+        if (!meaningful(w, len)) {
+            have_prev = false;
             continue;
         }
-        p = polarity(w);
-        if (scope > 0) {
-            p = -p;
-            scope--;
+        if (phrase_add(ph, w, len))
+            return CS_NOMEM;
+        if (have_prev) {
+            memcpy(pair, prev, prev_len);
+            pair[prev_len] = ' ';
+            memcpy(pair + prev_len + 1, w, len + 1);
+            if (phrase_add(ph, pair, prev_len + 1 + len))
+                return CS_NOMEM;
         }
-        if (p > 0)
-            pos_hits++;
-        else if (p < 0)
-            neg_hits++;
+        memcpy(prev, w, len + 1);
+        prev_len = len;
+        have_prev = true;
     }
-    if (pos_hits + neg_hits == 0)
-        return 0;
-    return (double)(pos_hits - neg_hits) / (pos_hits + neg_hits);
+    *sentiment = t.pos_hits + t.neg_hits == 0
+                     ? 0
+                     : (double)(t.pos_hits - t.neg_hits) /
+                           (t.pos_hits + t.neg_hits);
+    return CS_OK;
+}
+
+double sig_text_sentiment(const struct regex *tok, const char *s, size_t n)
+{
+    double v = 0;
+
+    walk(tok, s, n, NULL, &v);
+    return v;
+}
+
+enum csmap_rc sig_text_analyse(const struct regex *tok, const char *s,
+                               size_t n, struct sig_phrases *ph,
+                               double *sentiment)
+{
+    return walk(tok, s, n, ph, sentiment);
+}
+
+void sig_phrases_release(struct sig_phrases *ph)
+{
+    mem_free(ph->buf);
+    mem_free(ph->v);
+    memset(ph, 0, sizeof(*ph));
 }
 
 /* ---- theme terms: an open-addressing table of phrase -> text count ---- */
 
 struct term {
-    char *phrase;
+    uint64_t hash;
+    size_t phrase; /* offset into the table's pool */
     int count;
     size_t stamp; /* the last text that counted it */
+    uint32_t gen; /* the slot is in use when this is the table's gen */
 };
 
+/* Emptied in O(1): a new generation frees every slot. */
 struct sig_terms {
     struct term *slots;
-    size_t cap, used;
+    size_t cap;
+    uint32_t gen;
+    size_t *order; /* the slots in use, first added first */
+    size_t used;
+    char *pool; /* the phrases, each NUL-terminated */
+    size_t pool_len, pool_cap;
     size_t text; /* texts added so far, for the stamps */
 };
 
 struct sig_terms *sig_terms_new(void)
 {
-    return mem_calloc(1, sizeof(struct sig_terms));
+    struct sig_terms *t = mem_calloc(1, sizeof(struct sig_terms));
+
+    if (t)
+        t->gen = 1;
+    return t;
 }
 
 void sig_terms_reset(struct sig_terms *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->cap; i++)
-        mem_free(t->slots[i].phrase);
-    if (t->cap)
-        memset(t->slots, 0, t->cap * sizeof(*t->slots));
+    if (t->gen == UINT32_MAX) {
+        for (size_t i = 0; i < t->cap; i++)
+            t->slots[i].gen = 0;
+        t->gen = 0;
+    }
+    t->gen++;
     t->used = 0;
+    t->pool_len = 0;
     t->text = 0;
 }
 
@@ -209,51 +363,80 @@ void sig_terms_free(struct sig_terms *t)
 {
     if (!t)
         return;
-    sig_terms_reset(t);
     mem_free(t->slots);
+    mem_free(t->order);
+    mem_free(t->pool);
     mem_free(t);
 }
 
-static struct term *slot_for(struct term *slots, size_t cap, const char *p)
+/* The slot of phrase p (hash h): its own, or the free one to take. */
+static size_t slot_for(const struct sig_terms *t, const char *p, uint64_t h)
 {
-    size_t i = (size_t)hash64(p, strlen(p), 0) & (cap - 1);
+    size_t mask = t->cap - 1, i = (size_t)h & mask;
 
-    while (slots[i].phrase && strcmp(slots[i].phrase, p) != 0)
-        i = (i + 1) & (cap - 1);
-    return &slots[i];
+    while (t->slots[i].gen == t->gen &&
+           (t->slots[i].hash != h || strcmp(t->pool + t->slots[i].phrase, p)))
+        i = (i + 1) & mask;
+    return i;
 }
 
+/* Double the slots when half are in use, keeping the order of the
+ * phrases. */
 static enum csmap_rc grow_terms(struct sig_terms *t)
 {
     size_t cap = t->cap ? t->cap * 2 : 64;
-    struct term *slots;
+    struct term *old = t->slots;
+    size_t *order;
 
     if (t->used * 2 < t->cap)
         return CS_OK;
-    if (!(slots = mem_calloc(cap, sizeof(*slots))))
+    if (!(t->slots = mem_calloc(cap, sizeof(*t->slots)))) {
+        t->slots = old;
         return CS_NOMEM;
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].phrase)
-            *slot_for(slots, cap, t->slots[i].phrase) = t->slots[i];
-    mem_free(t->slots);
-    t->slots = slots;
+    }
+    if (!(order = mem_realloc(t->order, cap * sizeof(*order)))) {
+        mem_free(t->slots);
+        t->slots = old;
+        return CS_NOMEM;
+    }
+    t->order = order;
     t->cap = cap;
+    for (size_t k = 0; k < t->used; k++) {
+        const struct term *e = &old[t->order[k]];
+        size_t i = (size_t)e->hash & (cap - 1);
+
+        while (t->slots[i].gen == t->gen)
+            i = (i + 1) & (cap - 1);
+        t->slots[i] = *e;
+        t->order[k] = i;
+    }
+    mem_free(old);
     return CS_OK;
 }
 
-/* Add count to phrase; once per text when stamp is not 0. */
-static enum csmap_rc term_add(struct sig_terms *t, const char *phrase,
-                              int count, size_t stamp)
+/* Add count to phrase p (len bytes, hash h); once per text when stamp is
+ * not 0. */
+static enum csmap_rc term_add(struct sig_terms *t, const char *p, size_t len,
+                              uint64_t h, int count, size_t stamp)
 {
     struct term *e;
+    size_t i;
 
     if (grow_terms(t))
         return CS_NOMEM;
-    e = slot_for(t->slots, t->cap, phrase);
-    if (!e->phrase) {
-        if (!(e->phrase = mem_strdup(phrase)))
+    i = slot_for(t, p, h);
+    e = &t->slots[i];
+    if (e->gen != t->gen) {
+        if (sig_grow((void **)&t->pool, &t->pool_cap, t->pool_len + len + 1,
+                     1))
             return CS_NOMEM;
-        t->used++;
+        memcpy(t->pool + t->pool_len, p, len + 1);
+        e->hash = h;
+        e->phrase = t->pool_len;
+        e->count = 0;
+        e->gen = t->gen;
+        t->pool_len += len + 1;
+        t->order[t->used++] = i;
     } else if (stamp && e->stamp == stamp) {
         return CS_OK;
     }
@@ -262,45 +445,19 @@ static enum csmap_rc term_add(struct sig_terms *t, const char *phrase,
     return CS_OK;
 }
 
-static bool meaningful(const char *w)
+/* The themes of one text, each term once: the phrases ph->v[first ..
+ * first + n). */
+enum csmap_rc sig_terms_add_phrases(struct sig_terms *t,
+                                    const struct sig_phrases *ph, size_t first,
+                                    size_t n)
 {
-    bool digits = true;
-
-    for (const char *p = w; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            digits = false;
-    return strlen(w) >= 3 && !digits &&
-           !in_list(w, stop_words, N_OF(stop_words)) &&
-           !in_list(w, negators, N_OF(negators));
-}
-
-/*
- * Themes of a text: every meaningful word (three bytes or more, not a
- * stop word, not a number) and every two adjacent meaningful words, each
- * counted once per text.
- */
-enum csmap_rc sig_terms_add_text(struct sig_terms *t, const struct regex *tok,
-                                 const char *s, size_t n)
-{
-    char w[WORD_MAX], prev[WORD_MAX], pair[2 * WORD_MAX];
-    size_t pos = 0;
-    bool have_prev = false;
     size_t stamp = ++t->text;
 
-    while (next_word(tok, s, n, &pos, w)) {
-        if (!meaningful(w)) {
-            have_prev = false;
-            continue;
-        }
-        if (term_add(t, w, 1, stamp))
+    for (size_t i = first; i < first + n; i++) {
+        const struct sig_phrase *e = &ph->v[i];
+
+        if (term_add(t, ph->buf + e->off, e->len, e->hash, 1, stamp))
             return CS_NOMEM;
-        if (have_prev) {
-            snprintf(pair, sizeof(pair), "%s %s", prev, w);
-            if (term_add(t, pair, 1, stamp))
-                return CS_NOMEM;
-        }
-        memcpy(prev, w, sizeof(prev));
-        have_prev = true;
     }
     return CS_OK;
 }
@@ -308,29 +465,33 @@ enum csmap_rc sig_terms_add_text(struct sig_terms *t, const struct regex *tok,
 enum csmap_rc sig_terms_merge(struct sig_terms *dst,
                               const struct sig_terms *src)
 {
-    for (size_t i = 0; i < src->cap; i++)
-        if (src->slots[i].phrase &&
-            term_add(dst, src->slots[i].phrase, src->slots[i].count, 0))
+    for (size_t k = 0; k < src->used; k++) {
+        const struct term *e = &src->slots[src->order[k]];
+        const char *p = src->pool + e->phrase;
+
+        if (term_add(dst, p, strlen(p), e->hash, e->count, 0))
             return CS_NOMEM;
+    }
     dst->text += src->text;
     return CS_OK;
 }
 
-static bool is_pair(const char *p)
-{
-    return strchr(p, ' ') != NULL;
-}
+/* A term as ranked: most texts first, then two-word phrases first, then
+ * by phrase. */
+struct ranked {
+    const char *phrase;
+    int count;
+    bool pair;
+};
 
-/* Most texts first, then two-word phrases first, then by phrase. */
-static int cmp_term(const void *a, const void *b)
+static int cmp_ranked(const void *a, const void *b)
 {
-    const struct term *x = *(const struct term *const *)a;
-    const struct term *y = *(const struct term *const *)b;
+    const struct ranked *x = a, *y = b;
 
     if (x->count != y->count)
         return y->count - x->count;
-    if (is_pair(x->phrase) != is_pair(y->phrase))
-        return is_pair(x->phrase) ? -1 : 1;
+    if (x->pair != y->pair)
+        return x->pair ? -1 : 1;
     return strcmp(x->phrase, y->phrase);
 }
 
@@ -363,7 +524,7 @@ enum csmap_rc sig_terms_top(const struct sig_terms *t, size_t texts,
                             size_t *n_out)
 {
     int min_count = texts < 5 ? 1 : 2;
-    struct term **all = NULL;
+    struct ranked *all = NULL;
     size_t n = 0;
     enum csmap_rc rc = CS_OK;
 
@@ -376,20 +537,26 @@ enum csmap_rc sig_terms_top(const struct sig_terms *t, size_t texts,
         rc = CS_NOMEM;
         goto out;
     }
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].phrase && t->slots[i].count >= min_count)
-            all[n++] = &t->slots[i];
-    qsort(all, n, sizeof(*all), cmp_term);
+    for (size_t k = 0; k < t->used; k++) {
+        const struct term *e = &t->slots[t->order[k]];
+
+        if (e->count < min_count)
+            continue;
+        all[n].phrase = t->pool + e->phrase;
+        all[n].count = e->count;
+        all[n++].pair = strchr(t->pool + e->phrase, ' ') != NULL;
+    }
+    qsort(all, n, sizeof(*all), cmp_ranked);
     for (size_t i = 0; i < n && *n_out < THEMES_MAX; i++) {
         struct sig_theme *th = &(*out)[*n_out];
 
-        if (!is_pair(all[i]->phrase) && covered(all[i]->phrase, *out, *n_out))
+        if (!all[i].pair && covered(all[i].phrase, *out, *n_out))
             continue;
-        if (!(th->phrase = sig_arena_strdup(ar, all[i]->phrase))) {
+        if (!(th->phrase = sig_arena_strdup(ar, all[i].phrase))) {
             rc = CS_NOMEM;
             goto out;
         }
-        th->count = all[i]->count;
+        th->count = all[i].count;
         (*n_out)++;
     }
 

@@ -57,16 +57,16 @@ static enum csmap_rc features_30d(struct sig_run *r, int *out)
 }
 
 /* Counts and weekly totals over the last 9 weeks' rows; the last core
- * date is that of the last core row. */
+ * date is that of the last core row, or the one before the rows kept. */
 static void totals(const struct sig_run *r, struct sig_usage *u)
 {
-    u->last_core_date = DATE_NONE;
+    u->last_core_date = r->old_last_core;
     for (size_t i = r->n_rows; i > 0; i--)
         if (r->ev[r->rows[i - 1].event].core) {
             u->last_core_date = r->rows[i - 1].day;
             break;
         }
-    for (size_t i = rows_from(r, r->as_of - 7 * SIG_WEEKS + 1); i < r->n_rows;
+    for (size_t i = rows_from(r, r->as_of - SIG_USAGE_DAYS + 1); i < r->n_rows;
          i++) {
         const struct sig_event_row *row = &r->rows[i];
         int32_t ago = r->as_of - row->day;
