@@ -126,8 +126,8 @@ enum csmap_rc sig_cli_compute_dates(struct sig_cli_env *env,
                                     const int32_t *days, size_t n,
                                     struct sig_set **out)
 {
-    enum csmap_rc rc = sig_compute_dates(env->st, env->cfg, days, n,
-                                         o->account, o->segment, out);
+    enum csmap_rc rc = sig_compute_dates(env->st, env->cfg, days, n, o->account,
+                                         o->segment, out);
     char d[11];
 
     if (rc || n == 0 || out[0]->n_accounts > 0)

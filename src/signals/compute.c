@@ -193,8 +193,8 @@ enum csmap_rc sig_distinct_clear(struct sig_distinct *d, size_t n)
 void sig_distinct_add(struct sig_distinct *d, int64_t v)
 {
     size_t mask = d->cap - 1;
-    size_t i = (size_t)(((uint64_t)v * UINT64_C(0x9E3779B97F4A7C15)) >>
-                        d->shift);
+    size_t i =
+        (size_t)(((uint64_t)v * UINT64_C(0x9E3779B97F4A7C15)) >> d->shift);
 
     while (d->gen[i] == d->cur) {
         if (d->keys[i] == v)
@@ -393,8 +393,8 @@ static enum csmap_rc compute_at(struct sig_run *r, sqlite3_stmt *q,
     sig_load_view(r, d);
     if ((rc = read_account(r, q, &a, &seats, &arr, &has_arr)))
         return rc;
-    if (sig_grow((void **)&set->accounts, &d->cap_accounts,
-                 set->n_accounts + 1, sizeof(a)))
+    if (sig_grow((void **)&set->accounts, &d->cap_accounts, set->n_accounts + 1,
+                 sizeof(a)))
         return CS_NOMEM;
     sig_terms_reset(r->terms);
     if ((rc = compute_stages(r, &a, seats, arr, has_arr)))
@@ -587,8 +587,7 @@ static void run_release(struct sig_run *r)
 }
 
 /* The first date's segment must have an account unless quiet. */
-static enum csmap_rc check_segment(const struct sig_run *r,
-                                   const char *segment)
+static enum csmap_rc check_segment(const struct sig_run *r, const char *segment)
 {
     char d[11];
 

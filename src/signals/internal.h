@@ -149,9 +149,9 @@ struct sig_run {
     struct sig_date *date;   /* its date */
     struct sig_date *dates;
     size_t n_dates;
-    int32_t load_as_of;      /* the latest of the dates */
-    int32_t full_from; /* event rows from this day on are kept (load.c) */
-    bool quiet; /* an unknown account or empty segment is no error */
+    int32_t load_as_of; /* the latest of the dates */
+    int32_t full_from;  /* event rows from this day on are kept (load.c) */
+    bool quiet;         /* an unknown account or empty segment is no error */
     struct sig_arena *names; /* the run's own strings */
 
     struct sig_event_class *ev; /* indexed by event_name.id */
@@ -182,7 +182,7 @@ struct sig_run {
 
     int32_t old_last_core; /* the last core day before full_from */
     int32_t *first_day;    /* per event id, DATE_NONE when unseen */
-    uint32_t *seen;     /* event ids in the order of first use */
+    uint32_t *seen;        /* event ids in the order of first use */
     size_t n_seen;
     uint32_t *touched; /* those first used on or before as_of */
     size_t n_touched;
@@ -247,9 +247,8 @@ enum csmap_rc sig_segments_compute(struct sig_run *r, struct sig_set *set);
 struct regex *sig_text_tokenizer(void);
 double sig_text_sentiment(const struct regex *tok, const char *s, size_t n);
 /* The sentiment of s[0..n) and its theme phrases, appended to ph. */
-enum csmap_rc sig_text_analyse(const struct regex *tok, const char *s,
-                               size_t n, struct sig_phrases *ph,
-                               double *sentiment);
+enum csmap_rc sig_text_analyse(const struct regex *tok, const char *s, size_t n,
+                               struct sig_phrases *ph, double *sentiment);
 void sig_phrases_release(struct sig_phrases *ph);
 struct sig_terms *sig_terms_new(void);
 void sig_terms_free(struct sig_terms *t);

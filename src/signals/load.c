@@ -165,9 +165,8 @@ static void event_row_step(sqlite3_context *ctx, int argc, sqlite3_value **v)
     (void)argc;
     if (e < 0 || (size_t)e >= r->n_ev)
         return;
-    if (r->n_rows == r->cap_rows &&
-        sig_grow((void **)&r->rows, &r->cap_rows, r->n_rows + 1,
-                 sizeof(*r->rows))) {
+    if (r->n_rows == r->cap_rows && sig_grow((void **)&r->rows, &r->cap_rows,
+                                             r->n_rows + 1, sizeof(*r->rows))) {
         sink_fail(ctx, r);
         return;
     }
@@ -194,8 +193,8 @@ static enum csmap_rc register_functions(struct sig_run *r)
 
     if (sqlite3_create_function(db, FN_OLD, 2, flags, r, NULL, old_event_step,
                                 sink_final) != SQLITE_OK ||
-        sqlite3_create_function(db, FN_ROWS, 4, flags, r, NULL,
-                                event_row_step, sink_final) != SQLITE_OK)
+        sqlite3_create_function(db, FN_ROWS, 4, flags, r, NULL, event_row_step,
+                                sink_final) != SQLITE_OK)
         return store_error(r->st, "cannot prepare a signal query");
     return CS_OK;
 }
@@ -206,8 +205,7 @@ static void unregister_functions(struct sig_run *r)
 
     if (!db)
         return;
-    sqlite3_create_function(db, FN_OLD, 2, SQLITE_UTF8, NULL, NULL, NULL,
-                            NULL);
+    sqlite3_create_function(db, FN_OLD, 2, SQLITE_UTF8, NULL, NULL, NULL, NULL);
     sqlite3_create_function(db, FN_ROWS, 4, SQLITE_UTF8, NULL, NULL, NULL,
                             NULL);
 }
@@ -467,8 +465,8 @@ static enum csmap_rc load_contacts(struct sig_run *r, int64_t id)
         size_t len;
         bool has;
 
-        if (sig_grow((void **)&r->contacts, &r->cap_contacts,
-                     r->n_contacts + 1, sizeof(*r->contacts)))
+        if (sig_grow((void **)&r->contacts, &r->cap_contacts, r->n_contacts + 1,
+                     sizeof(*r->contacts)))
             return CS_NOMEM;
         c = &r->contacts[r->n_contacts++];
         c->sponsor = sqlite3_column_int(q, 3) != 0;

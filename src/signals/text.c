@@ -284,10 +284,10 @@ static enum csmap_rc walk(const struct regex *tok, const char *s, size_t n,
         prev_len = len;
         have_prev = true;
     }
-    *sentiment = t.pos_hits + t.neg_hits == 0
-                     ? 0
-                     : (double)(t.pos_hits - t.neg_hits) /
-                           (t.pos_hits + t.neg_hits);
+    *sentiment =
+        t.pos_hits + t.neg_hits == 0
+            ? 0
+            : (double)(t.pos_hits - t.neg_hits) / (t.pos_hits + t.neg_hits);
     return CS_OK;
 }
 
@@ -299,9 +299,8 @@ double sig_text_sentiment(const struct regex *tok, const char *s, size_t n)
     return v;
 }
 
-enum csmap_rc sig_text_analyse(const struct regex *tok, const char *s,
-                               size_t n, struct sig_phrases *ph,
-                               double *sentiment)
+enum csmap_rc sig_text_analyse(const struct regex *tok, const char *s, size_t n,
+                               struct sig_phrases *ph, double *sentiment)
 {
     return walk(tok, s, n, ph, sentiment);
 }
@@ -427,8 +426,7 @@ static enum csmap_rc term_add(struct sig_terms *t, const char *p, size_t len,
     i = slot_for(t, p, h);
     e = &t->slots[i];
     if (e->gen != t->gen) {
-        if (sig_grow((void **)&t->pool, &t->pool_cap, t->pool_len + len + 1,
-                     1))
+        if (sig_grow((void **)&t->pool, &t->pool_cap, t->pool_len + len + 1, 1))
             return CS_NOMEM;
         memcpy(t->pool + t->pool_len, p, len + 1);
         e->hash = h;

@@ -23,8 +23,8 @@ static void assert_same_as_single(struct fx *f, struct sig_set **sets,
         struct sig_set *one = NULL;
         char *a, *b;
 
-        assert_int_equal(
-            sig_compute(f->st, f->cfg, dates[k], NULL, NULL, &one), CS_OK);
+        assert_int_equal(sig_compute(f->st, f->cfg, dates[k], NULL, NULL, &one),
+                         CS_OK);
         a = json_of(sets[k]);
         b = json_of(one);
         assert_string_equal(a, b);
@@ -35,8 +35,7 @@ static void assert_same_as_single(struct fx *f, struct sig_set **sets,
     }
 }
 
-static const struct sig_account *find(const struct sig_set *set,
-                                      const char *id)
+static const struct sig_account *find(const struct sig_set *set, const char *id)
 {
     for (size_t i = 0; i < set->n_accounts; i++)
         if (strcmp(set->accounts[i].account_id, id) == 0)
@@ -178,8 +177,7 @@ static void test_alerts_with_last_weeks_set(void **state)
     assert_true(sets[0]->alerts[1].continuing);
     assert_string_equal(sets[0]->alerts[1].value, "30 days since core event");
 
-    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, NULL, &again),
-                     CS_OK);
+    assert_int_equal(sig_compute(f->st, f->cfg, D, NULL, NULL, &again), CS_OK);
     assert_int_equal(sig_alerts(f->st, again), CS_OK);
     assert_int_equal(again->n_alerts, 2);
     assert_false(again->alerts[0].continuing);
