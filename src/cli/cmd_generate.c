@@ -109,6 +109,28 @@ static enum csmap_rc queue(struct gen *g, const struct prompt *p,
     return first;
 }
 
+/* The signals as of the chosen date, with their alerts: this date and a
+ * week before read in one pass. */
+static enum csmap_rc compute(struct store *st, const struct config *cfg,
+                             const struct generate_args *a,
+                             struct sig_set **set)
+{
+    const int32_t dates[2] = {a->as_of, a->as_of - 7};
+    struct sig_set *sets[2] = {NULL, NULL};
+    enum csmap_rc rc;
+
+    rc = sig_compute_dates(st, cfg, dates, 2, a->account, a->segment, sets);
+    if (!rc)
+        rc = sig_alerts_with(sets[0], sets[1]);
+    sig_set_free(sets[1]);
+    if (rc) {
+        sig_set_free(sets[0]);
+        sets[0] = NULL;
+    }
+    *set = sets[0];
+    return rc;
+}
+
 static enum csmap_rc run(struct cli *cli, struct generate_args *a)
 {
     struct config *cfg = NULL;
@@ -137,8 +159,7 @@ static enum csmap_rc run(struct cli *cli, struct generate_args *a)
         goto out;
     }
     if ((rc = cli_open_store(cli, false, &st)) ||
-        (rc = sig_compute(st, cfg, a->as_of, a->account, a->segment, &set)) ||
-        (rc = sig_alerts(st, set)))
+        (rc = compute(st, cfg, a, &set)))
         goto out;
     subjects = p->hdr.scope == PROMPT_SCOPE_SEGMENT ? set->n_segments
                                                     : set->n_accounts;
