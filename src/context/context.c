@@ -662,8 +662,9 @@ static bool newest_first(cJSON *arr, const char *field, int max)
         return true;
     if (!(items = mem_calloc((size_t)n, sizeof(*items))))
         return false;
-    for (int i = n - 1; i >= 0; i--)
-        items[i] = cJSON_DetachItemFromArray(arr, i);
+    /* Detach from the head: each is then found at once. */
+    for (int i = 0; i < n && arr->child; i++)
+        items[i] = cJSON_DetachItemViaPointer(arr, arr->child);
     qsort_r(items, (size_t)n, sizeof(*items), by_field_desc, &key);
     for (int i = 0; i < n; i++) {
         if (i < max)
