@@ -20,7 +20,7 @@ struct sqlite3;
  *   contact(id, contact_id UNIQUE, account, name, email, role, is_sponsor,
  *           first_seen, left_at)
  *   event_name(id, name UNIQUE)
- *   app_user(id, account, user_id, UNIQUE(account, user_id))
+ *   app_user(id, account, user_id)    one row per user of an account
  *   event_day(account, day, event, user, n)    one row per account, day,
  *           event name and user with the count n; WITHOUT ROWID, primary
  *           key (account, day, event, user)
@@ -28,7 +28,7 @@ struct sqlite3;
  *           of the hash of its key (store_event_key()), so a re-ingest
  *           replaces instead of adding.  cell is kept only for events keyed
  *           by message_id (an instant key fixes its cell): the packed
- *           user << 32 | day << 16 | event (store_cell_pack()); the user
+ *           user << 28 | event << 16 | day (store_cell_pack()); the user
  *           names the account.
  *   ticket(id, ticket_id UNIQUE, account, created_at, resolved_at,
  *          priority, status, subject, description, tags)
@@ -71,25 +71,27 @@ static inline int64_t store_event_key(uint64_t hash)
 
 /*
  * Pack an event's day cell for event_seen.cell; false when a part is out
- * of range (day outside 1970-2149, more than 65535 event names, more
- * than 2^31 users), and the cell is then not kept.
+ * of range (day outside 1970-2149, more than 4095 event names, more
+ * than 2^35 users), and the cell is then not kept.  The user comes
+ * first so that a store with under half a million users packs into six
+ * bytes.
  */
 static inline bool store_cell_pack(int64_t user, int32_t day, int64_t event,
                                    int64_t *cell)
 {
-    if (user < 0 || user > INT32_MAX || day < 0 || day > 65535 || event < 0 ||
-        event > 65535)
+    if (user < 0 || user > (INT64_C(1) << 35) - 1 || day < 0 || day > 65535 ||
+        event < 0 || event > 4095)
         return false;
-    *cell = user << 32 | (int64_t)day << 16 | event;
+    *cell = user << 28 | event << 16 | (int64_t)day;
     return true;
 }
 
 static inline void store_cell_unpack(int64_t cell, int64_t *user, int32_t *day,
                                      int64_t *event)
 {
-    *user = cell >> 32;
-    *day = (int32_t)((cell >> 16) & 0xFFFF);
-    *event = cell & 0xFFFF;
+    *user = cell >> 28;
+    *event = (cell >> 16) & 0xFFF;
+    *day = (int32_t)(cell & 0xFFFF);
 }
 
 /* The current schema version. */

@@ -99,20 +99,29 @@ static const char *const migrations[] = {
     "  finished_at INTEGER, hits INTEGER NOT NULL DEFAULT 0,"
     "  misses INTEGER NOT NULL DEFAULT 0);",
     /*
-     * 2 -> 3: a smaller event_seen.  Keys keep 56 bits of their hash (an
-     * 8-byte varint instead of 9) and a message-keyed event's day cell is
-     * one packed integer, user << 32 | day << 16 | event (the user names
-     * the account), instead of four columns.
+     * 2 -> 3: a smaller store for events.  event_seen keys keep 56 bits
+     * of their hash (an 8-byte varint instead of 9), and a message-keyed
+     * event's day cell is one packed integer, user << 28 | event << 16 |
+     * day (the user names the account), instead of four columns.
+     * app_user loses its unique index: ingest reads every user under the
+     * write lock and adds only those it has not seen.
      */
     "CREATE TABLE event_seen_v3 (key INTEGER PRIMARY KEY, cell INTEGER);"
     "INSERT OR IGNORE INTO event_seen_v3"
     "  SELECT key & 72057594037927935,"
-    "    CASE WHEN user IS NULL OR day < 0 OR day > 65535 OR event > 65535"
-    "      OR user > 2147483647 THEN NULL"
-    "    ELSE (user << 32) | (day << 16) | event END"
+    "    CASE WHEN user IS NULL OR day < 0 OR day > 65535 OR event < 0"
+    "      OR event > 4095 OR user < 0 OR user > 34359738367 THEN NULL"
+    "    ELSE (user << 28) | (event << 16) | day END"
     "  FROM event_seen;"
     "DROP TABLE event_seen;"
-    "ALTER TABLE event_seen_v3 RENAME TO event_seen;",
+    "ALTER TABLE event_seen_v3 RENAME TO event_seen;"
+    "CREATE TABLE app_user_v3 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  account INTEGER NOT NULL REFERENCES account(id),"
+    "  user_id TEXT NOT NULL);"
+    "INSERT INTO app_user_v3 SELECT id, account, user_id FROM app_user;"
+    "DROP TABLE app_user;"
+    "ALTER TABLE app_user_v3 RENAME TO app_user;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -142,13 +142,13 @@ static void test_version_2_event_keys_and_cells_migrate(void **state)
                                "SELECT key = 72057594037927935 FROM event_seen "
                                "WHERE cell IS NOT NULL"),
                      1);
-    store_cell_unpack((int64_t)7 << 32 | (int64_t)20000 << 16 | 3, &user, &day,
+    store_cell_unpack((int64_t)7 << 28 | (int64_t)3 << 16 | 20000, &user, &day,
                       &event);
     assert_int_equal(user, 7);
     assert_int_equal(day, 20000);
     assert_int_equal(event, 3);
     assert_int_equal(
-        query_int(st, "SELECT cell = ((7 << 32) | (20000 << 16) | 3) FROM "
+        query_int(st, "SELECT cell = ((7 << 28) | (3 << 16) | 20000) FROM "
                       "event_seen WHERE cell IS NOT NULL"),
         1);
     store_close(st);
