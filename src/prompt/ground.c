@@ -57,6 +57,17 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* The value of the digits at t[i, e): the answer need not end with a NUL,
+ * so atoi() could read past it. */
+static int digits_value(const char *t, size_t i, size_t e)
+{
+    int v = 0;
+
+    for (; i < e && is_digit(t[i]) && v < 100000; i++)
+        v = v * 10 + (t[i] - '0');
+    return v;
+}
+
 static bool is_alpha(char c)
 {
     return isalpha((unsigned char)c) != 0;
@@ -109,7 +120,7 @@ static size_t read_mday(const char *t, size_t n, size_t i, int *mday)
     j = skip_ordinal(t, n, j);
     if (j < n && (is_digit(t[j]) || is_alpha(t[j])))
         return 0;
-    *mday = atoi(t + i);
+    *mday = digits_value(t, i, j);
     return *mday >= 1 && *mday <= 31 ? j : 0;
 }
 
@@ -127,7 +138,7 @@ static size_t read_year(const char *t, size_t n, size_t i, int *year)
         !is_digit(t[j + 2]) || !is_digit(t[j + 3]) ||
         (j + 4 < n && (is_digit(t[j + 4]) || is_alpha(t[j + 4]))))
         return 0;
-    *year = atoi(t + j);
+    *year = digits_value(t, j, j + 4);
     return j + 4;
 }
 
@@ -184,7 +195,7 @@ static size_t read_day_first(const char *t, size_t n, size_t i, size_t e,
     w = skip_word(t, n, e + 1);
     if ((month = month_of(t + e + 1, w - e - 1)) == 0)
         return 0;
-    mday = atoi(t + i);
+    mday = digits_value(t, i, e);
     if (mday < 1 || mday > 31)
         return 0;
     if (w < n && t[w] == '.')

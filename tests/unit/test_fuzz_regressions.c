@@ -16,6 +16,7 @@
 #include "../../src/llm/llm_int.h"
 #include "csmap/buf.h"
 #include "csmap/config.h"
+#include "csmap/ground.h"
 #include "csmap/log.h"
 #include "csmap/mem.h"
 #include "csmap/redact.h"
@@ -227,6 +228,49 @@ static void test_huge_json_number_is_written_out(void **state)
     cJSON_Delete(obj);
 }
 
+/* The texts ground_numbers finds ungrounded in the first len bytes of
+ * answer, joined by '|'. */
+static void expect_ungrounded(const char *answer, size_t len,
+                              const char *context, const char *want)
+{
+    cJSON *ctx = cJSON_Parse(context);
+    cJSON *ungrounded = cJSON_CreateArray();
+    cJSON *item;
+    struct buf got = BUF_INIT;
+    int checked = 0;
+
+    assert_non_null(ctx);
+    assert_int_equal(
+        ground_numbers(answer, len, ctx, NULL, 0, ungrounded, &checked), CS_OK);
+    cJSON_ArrayForEach(item, ungrounded)
+    {
+        if (got.len)
+            buf_addc(&got, '|');
+        buf_adds(&got, item->valuestring);
+    }
+    assert_string_equal(got.len ? buf_str(&got) : "", want);
+    buf_release(&got);
+    cJSON_Delete(ungrounded);
+    cJSON_Delete(ctx);
+}
+
+/* fuzz_ground: a day of month or a year at the very end of the answer was
+ * read with atoi(), which went on past the answer's length. */
+static void test_date_at_end_of_answer_is_read_within_it(void **state)
+{
+    static const char text[] = "due September 30, 2026";
+
+    (void)state;
+    /* "due September 3": the '0' after it is not part of the answer. */
+    expect_ungrounded(text, strlen("due September 3"),
+                      "{\"due\": \"2026-09-03\"}", "");
+    /* "due September 30, 202": no year, so 202 is a number of its own. */
+    expect_ungrounded(text, strlen(text) - 1, "{\"due\": \"2026-09-30\"}",
+                      "202");
+    expect_ungrounded(text, strlen(text), "{\"due\": \"2025-09-30\"}",
+                      "September 30, 2026");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_zendesk_id_too_large_is_a_bad_row),
         cmocka_unit_test(test_segment_user_too_large_is_no_user),
         cmocka_unit_test(test_huge_json_number_is_written_out),
+        cmocka_unit_test(test_date_at_end_of_answer_is_read_within_it),
     };
 
     mem_init();
