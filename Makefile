@@ -180,6 +180,9 @@ fuzz: $(FUZZ_BIN)
 	$(FUZZ_NAMES:%=build/fuzz/obj/fuzz/fuzz_%.o)
 .PHONY: fuzz fuzz-build
 
+valgrind: $(BUILD)/csmap
+	$(Q)scripts/valgrind-cli $(BUILD)
+
 lint:
 	$(Q)scripts/lint
 
@@ -194,7 +197,7 @@ uninstall:
 clean:
 	rm -rf build csmap out
 
-.PHONY: all csmap check tests demo bench lint install uninstall clean
+.PHONY: all csmap check tests demo bench lint valgrind install uninstall clean
 
 -include $(OBJ:.o=.d)
 -include $(wildcard build/fuzz/obj/*/*/*.d build/fuzz/obj/*/*.d)
