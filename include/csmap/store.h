@@ -8,6 +8,7 @@
 #include "csmap/rc.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 /*
  * Schema, version 3.  Dates are day numbers (days since 1970-01-01, UTC);
@@ -52,6 +53,16 @@ void store_close(struct store *st);
 
 struct sqlite3 *store_db(struct store *st);
 const char *store_path(const struct store *st);
+
+/*
+ * A statement for sql, prepared on first use and kept until store_close():
+ * for queries run once per account.  sql must outlive the store (a string
+ * literal); it is found again by its address.  The statement comes reset,
+ * with no bindings; the caller resets it when done (sqlite3_reset()) and
+ * never finalizes it.  Not for a query that may run inside itself.
+ */
+enum csmap_rc store_stmt(struct store *st, const char *sql,
+                         struct sqlite3_stmt **out);
 
 /* Run SQL with no result rows; reports errors with the SQLite message. */
 enum csmap_rc store_exec(struct store *st, const char *sql);

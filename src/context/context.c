@@ -124,14 +124,6 @@ static const char *ticket_topic(const struct config *cfg, const char *subject,
     return topic;
 }
 
-static enum csmap_rc prepare(struct store *st, const char *sql,
-                             sqlite3_stmt **stmt)
-{
-    if (sqlite3_prepare_v2(store_db(st), sql, -1, stmt, NULL) != SQLITE_OK)
-        return store_error(st, "cannot read the context");
-    return CS_OK;
-}
-
 /* Append the tickets of account (row id) that the context needs. */
 static enum csmap_rc add_tickets(struct store *st, const struct config *cfg,
                                  int64_t account, int32_t as_of, int days,
@@ -148,7 +140,7 @@ static enum csmap_rc add_tickets(struct store *st, const struct config *cfg,
     enum csmap_rc rc;
     int step;
 
-    if ((rc = prepare(st, sql, &stmt)))
+    if ((rc = store_stmt(st, sql, &stmt)))
         return rc;
     sqlite3_bind_int64(stmt, 1, account);
     sqlite3_bind_int64(stmt, 2, ((int64_t)as_of + 1) * 86400);
@@ -183,7 +175,7 @@ static enum csmap_rc add_tickets(struct store *st, const struct config *cfg,
     if (step != SQLITE_DONE)
         rc = store_error(st, "cannot read tickets");
 out:
-    sqlite3_finalize(stmt);
+    sqlite3_reset(stmt);
     return rc;
 }
 
@@ -200,7 +192,7 @@ static enum csmap_rc add_quotes(struct store *st, int64_t account,
     enum csmap_rc rc;
     int step;
 
-    if ((rc = prepare(st, sql, &stmt)))
+    if ((rc = store_stmt(st, sql, &stmt)))
         return rc;
     sqlite3_bind_int64(stmt, 1, account);
     sqlite3_bind_int(stmt, 2, as_of);
@@ -222,7 +214,7 @@ static enum csmap_rc add_quotes(struct store *st, int64_t account,
     if (step != SQLITE_DONE)
         rc = store_error(st, "cannot read feedback");
 out:
-    sqlite3_finalize(stmt);
+    sqlite3_reset(stmt);
     return rc;
 }
 
@@ -238,7 +230,7 @@ static enum csmap_rc add_contacts(struct store *st, int64_t account,
     enum csmap_rc rc;
     int step;
 
-    if ((rc = prepare(st, sql, &stmt)))
+    if ((rc = store_stmt(st, sql, &stmt)))
         return rc;
     sqlite3_bind_int64(stmt, 1, account);
     sqlite3_bind_int(stmt, 2, as_of);
@@ -264,7 +256,7 @@ static enum csmap_rc add_contacts(struct store *st, int64_t account,
     if (step != SQLITE_DONE)
         rc = store_error(st, "cannot read contacts");
 out:
-    sqlite3_finalize(stmt);
+    sqlite3_reset(stmt);
     return rc;
 }
 
@@ -281,7 +273,7 @@ static enum csmap_rc add_contract(struct store *st, int64_t account,
     cJSON *c;
     int step;
 
-    if ((rc = prepare(st, sql, &stmt)))
+    if ((rc = store_stmt(st, sql, &stmt)))
         return rc;
     sqlite3_bind_int64(stmt, 1, account);
     sqlite3_bind_int(stmt, 2, as_of);
@@ -301,7 +293,7 @@ static enum csmap_rc add_contract(struct store *st, int64_t account,
     } else {
         rc = store_error(st, "cannot read contracts");
     }
-    sqlite3_finalize(stmt);
+    sqlite3_reset(stmt);
     return rc;
 }
 

@@ -12,9 +12,17 @@
 #include "csmap/log.h"
 #include "csmap/mem.h"
 
+/* A statement kept prepared for the life of the store, by its SQL text. */
+struct kept_stmt {
+    const char *sql;
+    sqlite3_stmt *stmt;
+};
+
 struct store {
     sqlite3 *db;
     char *path;
+    struct kept_stmt *kept;
+    size_t n_kept, cap_kept;
 };
 
 /*
@@ -321,8 +329,47 @@ void store_close(struct store *st)
 {
     if (!st)
         return;
+    for (size_t i = 0; i < st->n_kept; i++)
+        sqlite3_finalize(st->kept[i].stmt);
+    mem_free(st->kept);
     if (st->db)
         sqlite3_close_v2(st->db);
     mem_free(st->path);
     mem_free(st);
+}
+
+enum csmap_rc store_stmt(struct store *st, const char *sql,
+                         sqlite3_stmt **out)
+{
+    struct kept_stmt *k;
+
+    *out = NULL;
+    for (size_t i = 0; i < st->n_kept; i++) {
+        if (st->kept[i].sql == sql) {
+            sqlite3_reset(st->kept[i].stmt);
+            sqlite3_clear_bindings(st->kept[i].stmt);
+            *out = st->kept[i].stmt;
+            return CS_OK;
+        }
+    }
+    if (st->n_kept == st->cap_kept) {
+        size_t cap = st->cap_kept ? 2 * st->cap_kept : 16;
+
+        if (!(k = mem_realloc(st->kept, cap * sizeof(*k)))) {
+            log_error("out of memory");
+            return CS_NOMEM;
+        }
+        st->kept = k;
+        st->cap_kept = cap;
+    }
+    k = &st->kept[st->n_kept];
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                           &k->stmt, NULL) != SQLITE_OK) {
+        sqlite3_finalize(k->stmt);
+        return store_error(st, "cannot prepare a query");
+    }
+    k->sql = sql;
+    st->n_kept++;
+    *out = k->stmt;
+    return CS_OK;
 }

@@ -154,6 +154,35 @@ static void test_version_2_event_keys_and_cells_migrate(void **state)
     store_close(st);
 }
 
+static void test_kept_statement_is_reused_reset_and_unbound(void **state)
+{
+    static const char sql[] = "SELECT ?1 + 1";
+    static const char other[] = "SELECT 2";
+    struct store *st = NULL;
+    sqlite3_stmt *a = NULL, *b = NULL, *c = NULL;
+
+    (void)state;
+    assert_int_equal(store_open(path, true, &st), CS_OK);
+    assert_int_equal(store_stmt(st, sql, &a), CS_OK);
+    sqlite3_bind_int(a, 1, 41);
+    assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(a, 0), 42);
+    /* Left mid-row on purpose: the next use must start again, unbound. */
+    assert_int_equal(store_stmt(st, sql, &b), CS_OK);
+    assert_ptr_equal(a, b);
+    assert_int_equal(sqlite3_step(b), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(b, 0), SQLITE_NULL);
+    sqlite3_reset(b);
+    assert_int_equal(store_stmt(st, other, &c), CS_OK);
+    assert_ptr_not_equal(a, c);
+    assert_int_equal(sqlite3_step(c), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(c, 0), 2);
+    sqlite3_reset(c);
+    assert_int_equal(store_stmt(st, "SELECT FROM nothing", &c), CS_STORE);
+    assert_null(c);
+    store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +196,8 @@ int main(void)
             test_foreign_keys_reject_an_unknown_account, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_version_2_event_keys_and_cells_migrate, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_kept_statement_is_reused_reset_and_unbound, setup, teardown),
     };
 
     log_set_level(LOG_QUIET);
