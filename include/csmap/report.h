@@ -144,6 +144,20 @@ enum csmap_rc report_render(struct cJSON *model, enum report_format fmt,
 enum csmap_rc report_write(const struct report_input *in,
                            enum report_format fmt, const char *path);
 
+/* One file of report_write_each(). */
+struct report_output {
+    enum report_format fmt;
+    const char *path;
+};
+
+/*
+ * report_write() into each of outs, from one model: the same files as n
+ * calls of report_write(), in a fraction of the time.  Stops at the
+ * first failure; the outputs already written stay.
+ */
+enum csmap_rc report_write_each(const struct report_input *in,
+                                const struct report_output *outs, size_t n);
+
 /* CS_IO, reported, when the folder path is to be written in is missing. */
 enum csmap_rc report_check_output(const char *path);
 

@@ -170,9 +170,11 @@ static enum csmap_rc write_maps(struct store *st, const struct weekly_args *a,
         {REPORT_MD, "map.md"},
         {REPORT_JSON, "map.json"},
     };
+    enum { N_OUT = sizeof(outputs) / sizeof(outputs[0]) };
     struct report_artifact_list arts = {NULL, 0, 0};
     struct report_input in = {0};
-    char path[4096];
+    struct report_output outs[N_OUT];
+    char paths[N_OUT][4096];
     enum csmap_rc rc;
 
     if ((rc = report_artifacts_from_store(st, a->as_of, &arts)) ||
@@ -185,10 +187,13 @@ static enum csmap_rc write_maps(struct store *st, const struct weekly_args *a,
     in.artifacts = arts.items;
     in.n_artifacts = arts.n;
     in.version = CSMAP_VERSION;
-    for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]) && !rc; i++) {
-        snprintf(path, sizeof(path), "%s/%s", a->out_dir, outputs[i].name);
-        rc = report_write(&in, outputs[i].fmt, path);
+    for (size_t i = 0; i < N_OUT; i++) {
+        snprintf(paths[i], sizeof(paths[i]), "%s/%s", a->out_dir,
+                 outputs[i].name);
+        outs[i].fmt = outputs[i].fmt;
+        outs[i].path = paths[i];
     }
+    rc = report_write_each(&in, outs, N_OUT);
     report_artifact_list_release(&arts);
     return rc;
 }

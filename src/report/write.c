@@ -215,3 +215,25 @@ enum csmap_rc report_write(const struct report_input *in,
     cJSON_Delete(model);
     return rc;
 }
+
+enum csmap_rc report_write_each(const struct report_input *in,
+                                const struct report_output *outs, size_t n)
+{
+    cJSON *model = NULL;
+    enum csmap_rc rc;
+
+    /* JSON first: the pages of HTML and Markdown set links in the model
+     * that the JSON document does not carry. */
+    if (!(rc = report_model(in, &model))) {
+        for (size_t i = 0; i < n && !rc; i++)
+            if (outs[i].fmt == REPORT_JSON)
+                rc = write_files(model, outs[i].fmt, outs[i].path);
+        for (size_t i = 0; i < n && !rc; i++)
+            if (outs[i].fmt != REPORT_JSON)
+                rc = write_files(model, outs[i].fmt, outs[i].path);
+    }
+    if (rc == CS_NOMEM)
+        log_error("out of memory making the map");
+    cJSON_Delete(model);
+    return rc;
+}
