@@ -338,8 +338,7 @@ void store_close(struct store *st)
     mem_free(st);
 }
 
-enum csmap_rc store_stmt(struct store *st, const char *sql,
-                         sqlite3_stmt **out)
+enum csmap_rc store_stmt(struct store *st, const char *sql, sqlite3_stmt **out)
 {
     struct kept_stmt *k;
 
@@ -363,8 +362,8 @@ enum csmap_rc store_stmt(struct store *st, const char *sql,
         st->cap_kept = cap;
     }
     k = &st->kept[st->n_kept];
-    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                           &k->stmt, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &k->stmt,
+                           NULL) != SQLITE_OK) {
         sqlite3_finalize(k->stmt);
         return store_error(st, "cannot prepare a query");
     }
