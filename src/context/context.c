@@ -2,6 +2,8 @@
 #include "csmap/context.h"
 
 #include <cjson/cJSON.h>
+#include <float.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,13 +375,85 @@ static enum csmap_rc add_alerts(const struct sig_set *set,
     return CS_OK;
 }
 
+/* The length of a string as cJSON writes it: quoted, with escapes. */
+static size_t json_string_len(const char *s)
+{
+    size_t n = 2;
+
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' ||
+            c == '\r' || c == '\t')
+            n += 2;
+        else if (c < 32)
+            n += 6;
+        else
+            n++;
+    }
+    return n;
+}
+
+/* The length of a number as cJSON writes it (print_number()). */
+static size_t json_number_len(const cJSON *v)
+{
+    char text[32];
+    double d = v->valuedouble, back, big;
+
+    if (isnan(d) || isinf(d))
+        return 4;
+    if (d == floor(d) && fabs(d) < 1e15) {
+        /* A whole number: its digits, as %1.15g writes them. */
+        size_t n = signbit(d) ? 2 : 1;
+
+        for (d = fabs(d); d >= 10; d = floor(d / 10))
+            n++;
+        return n;
+    }
+    snprintf(text, sizeof(text), "%1.15g", d);
+    back = strtod(text, NULL);
+    big = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+    if (fabs(back - d) <= big * DBL_EPSILON)
+        return strlen(text);
+    return (size_t)snprintf(text, sizeof(text), "%1.17g", d);
+}
+
+/* The length of cJSON_PrintUnformatted(v), without writing it. */
+static size_t json_len(const cJSON *v)
+{
+    const cJSON *c;
+    size_t n;
+
+    switch (v->type & 0xFF) {
+    case cJSON_False:
+        return 5;
+    case cJSON_True:
+        return 4;
+    case cJSON_NULL:
+        return 4;
+    case cJSON_Number:
+        return json_number_len(v);
+    case cJSON_String:
+        return json_string_len(v->valuestring);
+    case cJSON_Raw:
+        return v->valuestring ? strlen(v->valuestring) : 0;
+    case cJSON_Array:
+    case cJSON_Object:
+        n = 2;
+        for (c = v->child; c; c = c->next) {
+            n += json_len(c) + (c->next ? 1 : 0);
+            if ((v->type & 0xFF) == cJSON_Object)
+                n += json_string_len(c->string) + 1;
+        }
+        return n;
+    default:
+        return 0;
+    }
+}
+
 size_t ctx_estimate_tokens(const cJSON *ctx)
 {
-    char *s = cJSON_PrintUnformatted(ctx);
-    size_t n = s ? strlen(s) : 0;
-
-    cJSON_free(s);
-    return (n + 3) / 4;
+    return ctx ? (json_len(ctx) + 3) / 4 : 0;
 }
 
 /*
