@@ -1,4 +1,5 @@
 /* Mustache value escapes: HTML, prompt-safe text, and number formatting. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,11 @@ enum csmap_rc tpl_format_number(struct buf *out, double v)
 {
     char text[40];
 
+    /* Whole numbers under 10^15 print as %.15g would print them. */
+    if (v == floor(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v))) {
+        snprintf(text, sizeof(text), "%lld", (long long)v);
+        return buf_adds(out, text);
+    }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(text, sizeof(text), "%.*g", prec, v);
         if (strtod(text, NULL) == v)

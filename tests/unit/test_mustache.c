@@ -131,6 +131,11 @@ static void test_numbers_render_in_shortest_form(void **state)
                    "\"f\":0.1}",
                    "85 1.5 1.21 3 -7 0.1");
     assert_renders("{{big}}", "{\"big\":12345678901234}", "12345678901234");
+    /* Whole numbers either side of 10^15, and zero with its sign. */
+    assert_renders("{{a}} {{b}} {{c}} {{d}} {{e}}",
+                   "{\"a\":999999999999999,\"b\":1e15,\"c\":-1e16,"
+                   "\"d\":-0.0,\"e\":0}",
+                   "999999999999999 1e+15 -1e+16 -0 0");
 }
 
 static void test_none_mode_inserts_values_as_they_are(void **state)
