@@ -521,11 +521,10 @@ static bool phone_may_start(const char *t, size_t n, size_t i)
 {
     char c = t[i];
 
-    if (i > 0 && (is_word(t[i - 1]) || strchr("+-./@", t[i - 1])))
+    if (!is_digit(c) &&
+        !((c == '+' || c == '(') && i + 1 < n && is_digit(t[i + 1])))
         return false;
-    if (is_digit(c))
-        return true;
-    return (c == '+' || c == '(') && i + 1 < n && is_digit(t[i + 1]);
+    return i == 0 || !(is_word(t[i - 1]) || strchr("+-./@", t[i - 1]));
 }
 
 /* Phone numbers: one left-to-right pass over phone-shaped runs. */
