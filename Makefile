@@ -132,6 +132,7 @@ demo: csmap $(GEN_BIN)
 
 bench: csmap $(GEN_BIN) $(if $(wildcard tests/mock/mockllm.c),$(MOCK_BIN))
 	$(Q)BUILD=$(BUILD) bench/run
+	$(Q)BUILD=$(BUILD) sh bench/llm.sh
 
 # libFuzzer harnesses (fuzz/README.md): every module but main built with
 # clang and the fuzzer's instrumentation in build/fuzz, one binary per

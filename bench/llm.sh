@@ -1,9 +1,10 @@
 #!/bin/sh
-# LLM layer benchmark (not run by make check): N requests (default 1000)
-# against the mock server answering after DELAY ms (default 100), with
+# LLM layer benchmark (run by make bench, not by make check): N requests
+# (default 1000) against the mock server answering after DELAY ms (default 100), with
 # jobs 1, 8 and 32, each followed by the same run answered from the cache.
 #
-#   make tests && sh bench/llm.sh
+#   make bench                             # both benchmarks
+#   sh bench/llm.sh
 #   BENCH_LLM_N=200 sh bench/llm.sh       # a quicker run
 set -e
 BUILD=${BUILD:-build}
@@ -33,6 +34,8 @@ port=$(cat "$work/port")
 
 echo "llm: $N requests, mock answering after $DELAY ms"
 for j in $JOBS; do
+    printf '  ideal for jobs %s: %s s\n' "$j" \
+        "$(awk -v n="$N" -v d="$DELAY" -v j="$j" 'BEGIN { printf "%.3f", n * d / 1000 / j }')"
     "$work/driver" "$port" "$j" "$N" "$work/jobs$j.db" | sed 's/^/  /'
     printf '  from cache: '
     "$work/driver" "$port" "$j" "$N" "$work/jobs$j.db"

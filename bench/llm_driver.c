@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "csmap/cache.h"
@@ -28,6 +29,16 @@ static void on_done(void *ctx, const struct llm_done_info *info,
     t->done++;
 }
 
+/* CPU seconds this process has used, user and system. */
+static double cpu_s(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -49,7 +60,7 @@ int main(int argc, char **argv)
     struct tally t = {0};
     struct cache_run run;
     long n, i;
-    double t0;
+    double t0, c0, secs, cpu;
 
     if (argc != 5) {
         fprintf(stderr, "usage: llm_driver PORT JOBS N DB\n");
@@ -64,6 +75,7 @@ int main(int argc, char **argv)
         return 1;
     t.cfg = cfg;
     t0 = now_s();
+    c0 = cpu_s();
     for (i = 0; i < n; i++) {
         struct llm_request req;
         struct cache_entry *hit = NULL;
@@ -89,9 +101,12 @@ int main(int argc, char **argv)
             return 1;
     }
     llm_run(c);
+    secs = now_s() - t0;
+    cpu = cpu_s() - c0;
     printf("jobs %s: %ld requests, %ld hits, %ld sent, %ld failed, "
-           "%.3f s\n",
-           argv[2], n, run.hits, t.done, t.failed, now_s() - t0);
+           "%.3f s, client CPU %.3f s (%.3f ms a request)\n",
+           argv[2], n, run.hits, t.done, t.failed, secs, cpu,
+           n ? 1000.0 * cpu / (double)n : 0.0);
     cache_run_end(t.st, &run);
     llm_client_free(c);
     store_close(t.st);
