@@ -1,7 +1,8 @@
 #!/bin/sh
 # LLM layer benchmark (run by make bench, not by make check): N requests
-# (default 1000) against the mock server answering after DELAY ms (default 100), with
-# jobs 1, 8 and 32, each followed by the same run answered from the cache.
+# (default 1000) against the mock server answering after DELAY ms (default
+# 100), with jobs 1, 8 and 32, each followed by the same run answered from
+# the cache.
 #
 #   make bench                             # both benchmarks
 #   sh bench/llm.sh
