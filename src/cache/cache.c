@@ -118,10 +118,9 @@ enum csmap_rc cache_get(struct store *st, const char *key,
     int step;
 
     *out = NULL;
-    if ((rc = store_stmt(st,
-                         "SELECT " ENTRY_COLUMNS
-                         " FROM cache_entry WHERE key = ?",
-                         &s)))
+    if ((rc = store_stmt(
+             st, "SELECT " ENTRY_COLUMNS " FROM cache_entry WHERE key = ?",
+             &s)))
         return rc;
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     step = sqlite3_step(s);

@@ -180,8 +180,8 @@ static void sql_shutdown(void *unused)
 static void route_sqlite(void)
 {
     static const sqlite3_mem_methods methods = {
-        sql_malloc, sql_free,     sql_realloc, sql_size,
-        sql_roundup, sql_init,    sql_shutdown, NULL};
+        sql_malloc,  sql_free, sql_realloc,  sql_size,
+        sql_roundup, sql_init, sql_shutdown, NULL};
 
     sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
 }
