@@ -944,6 +944,11 @@ static void test_fixture_falls_back_to_artifact_and_subject(void **state)
     assert_int_equal(run_one(c, &r, false), CS_OK);
     assert_string_equal(r.text, "## Health\nGreen.\n");
     assert_true(r.from_fixture);
+    /* No counts recorded: estimated, a quarter of the characters. */
+    assert_int_equal(r.input_tokens, (long)((strlen(messages[0].content) +
+                                             strlen(messages[1].content)) /
+                                            4));
+    assert_int_equal(r.output_tokens, (long)(strlen(r.text) / 4));
     llm_client_free(c);
 }
 
