@@ -57,9 +57,4 @@ enum csmap_rc ctx_segment(struct store *st, const struct sig_set *set,
 /* Estimated tokens of a context: its compact JSON length / 4, rounded up. */
 size_t ctx_estimate_tokens(const struct cJSON *ctx);
 
-/* ARR at stake of an account: its ARR when any stage has a problem
- * (stuck, dormant, a drop, repeat topics, red or yellow, high renewal
- * risk, sponsor left), else 0. */
-double ctx_arr_at_stake(const struct sig_account *a);
-
 #endif

@@ -8,36 +8,12 @@
 
 #include "csmap/buf.h"
 #include "csmap/rc.h"
+#include "csmap/signals.h"
 
 struct cJSON;
 struct sig_account;
 struct sig_set;
 struct store;
-
-/* The seven stages of the map, in the order the map shows them. */
-enum report_stage {
-    REPORT_ONBOARDING,
-    REPORT_USAGE,
-    REPORT_SUPPORT,
-    REPORT_FEEDBACK,
-    REPORT_HEALTH,
-    REPORT_RENEWAL,
-    REPORT_EXPANSION,
-    REPORT_N_STAGES
-};
-
-/*
- * The status of one account at one stage, as the heat map shows it.  The
- * rules are in docs/map.md.  OPPORTUNITY is expansion's "problem": upside,
- * not risk, so it never counts towards ARR at stake.
- */
-enum report_status {
-    REPORT_NO_DATA,
-    REPORT_OK,
-    REPORT_WATCH,
-    REPORT_PROBLEM,
-    REPORT_OPPORTUNITY,
-};
 
 enum report_format { REPORT_MD, REPORT_HTML, REPORT_JSON };
 
@@ -72,34 +48,11 @@ struct report_input {
     const char *version; /* csmap's version for the footer, or NULL */
 };
 
-/* "onboarding" ... "expansion"; NULL for an out-of-range stage. */
-const char *report_stage_name(enum report_stage s);
-
-/* "no data", "ok", "watch", "problem", "opportunity". */
-const char *report_status_name(enum report_status st);
-
-/*
- * The status of account a at stage s, as of set->as_of with set->cfg.
- * When why is not NULL a short reason ("stuck at first_report for 12
- * days") is written into it (always NUL-terminated; empty when ok).
- */
-enum report_status report_stage_status(const struct sig_set *set,
-                                       const struct sig_account *a,
-                                       enum report_stage s, char *why,
-                                       size_t why_size);
-
-/*
- * The ARR an account has at stake: its ARR (renewal.arr) when any stage
- * but expansion is a problem, else 0.
- */
-double report_arr_at_stake(const struct sig_set *set,
-                           const struct sig_account *a);
-
 /*
  * The artifacts a stage expects (DESIGN section 7), NULL-terminated, in
  * the order the map lists them.  NULL for an out-of-range stage.
  */
-const char *const *report_stage_artifacts(enum report_stage s);
+const char *const *report_stage_artifacts(enum sig_stage s);
 
 /* true when the artifact is made per segment, false per account. */
 bool report_artifact_is_segment_scope(const char *artifact);

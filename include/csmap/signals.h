@@ -338,4 +338,54 @@ const char *sig_component_name(enum sig_component c);
 /* Round to the given number of decimals as printf("%.*f") does. */
 double sig_round(double x, int decimals);
 
+/*
+ * The stages of the map and each account's status at each: the rules
+ * the map's heat map, its ARR at stake and the segment contexts share
+ * (docs/map.md).  The seven stages, in the order the map shows them.
+ */
+enum sig_stage {
+    STAGE_ONBOARDING,
+    STAGE_USAGE,
+    STAGE_SUPPORT,
+    STAGE_FEEDBACK,
+    STAGE_HEALTH,
+    STAGE_RENEWAL,
+    STAGE_EXPANSION,
+    STAGE_COUNT
+};
+
+/*
+ * The status of one account at one stage, as the heat map shows it.  The
+ * rules are in docs/map.md.  OPPORTUNITY is expansion's "problem": upside,
+ * not risk, so it never counts towards ARR at stake.
+ */
+enum sig_status {
+    STATUS_NO_DATA,
+    STATUS_OK,
+    STATUS_WATCH,
+    STATUS_PROBLEM,
+    STATUS_OPPORTUNITY,
+};
+
+/* "onboarding" ... "expansion"; NULL for an out-of-range stage. */
+const char *sig_stage_name(enum sig_stage s);
+
+/* "no data", "ok", "watch", "problem", "opportunity". */
+const char *sig_status_name(enum sig_status st);
+
+/*
+ * The status of account a at stage s, as of set->as_of with set->cfg.
+ * When why is not NULL a short reason ("stuck at first_report for 12
+ * days") is written into it (always NUL-terminated; empty when ok).
+ */
+enum sig_status sig_stage_status(const struct sig_set *set,
+                                 const struct sig_account *a, enum sig_stage s,
+                                 char *why, size_t why_size);
+
+/*
+ * The ARR an account has at stake: its ARR (renewal.arr) when any stage
+ * but expansion is a problem, else 0.
+ */
+double sig_arr_at_stake(const struct sig_set *set, const struct sig_account *a);
+
 #endif

@@ -624,30 +624,21 @@ out:
     return rc;
 }
 
-double ctx_arr_at_stake(const struct sig_account *a)
-{
-    const char *band = a->health.band;
-    bool problem =
-        a->onboarding.stuck || a->usage.dormant ||
-        (a->usage.anomaly && strcmp(a->usage.anomaly, "drop") == 0) ||
-        a->support.n_repeat_topics > 0 ||
-        (band && strcmp(band, "green") != 0) ||
-        (a->renewal.risk && strcmp(a->renewal.risk, "high") == 0) ||
-        a->sponsor.sponsor_left_90d;
-
-    return problem && a->renewal.has_arr ? a->renewal.arr : 0;
-}
+/* An account of a segment with the ARR it has at stake. */
+struct staked {
+    const struct sig_account *a;
+    double stake;
+};
 
 static int by_stake(const void *pa, const void *pb)
 {
-    const struct sig_account *a = *(const struct sig_account *const *)pa;
-    const struct sig_account *b = *(const struct sig_account *const *)pb;
-    double sa = ctx_arr_at_stake(a), sb = ctx_arr_at_stake(b);
+    const struct staked *x = pa, *y = pb;
+    const struct sig_account *a = x->a, *b = y->a;
     double ra = a->renewal.has_arr ? a->renewal.arr : 0;
     double rb = b->renewal.has_arr ? b->renewal.arr : 0;
 
-    if (sa != sb)
-        return sa > sb ? -1 : 1;
+    if (x->stake != y->stake)
+        return x->stake > y->stake ? -1 : 1;
     if (ra != rb)
         return ra > rb ? -1 : 1;
     return strcmp(a->account_id, b->account_id);
@@ -668,27 +659,41 @@ static enum csmap_rc add_top_accounts(const struct sig_set *set,
                                       size_t *n_sorted)
 {
     const struct sig_account **list;
+    struct staked *order;
     size_t n = 0;
+    enum csmap_rc rc = CS_OK;
 
     list = mem_calloc(set->n_accounts + 1, sizeof(*list));
-    if (!list)
-        return CS_NOMEM;
-    for (size_t i = 0; i < set->n_accounts; i++)
-        if (in_segment(&set->accounts[i], seg))
-            list[n++] = &set->accounts[i];
-    qsort(list, n, sizeof(*list), by_stake);
+    order = mem_calloc(set->n_accounts + 1, sizeof(*order));
+    if (!list || !order) {
+        rc = CS_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < set->n_accounts; i++) {
+        if (in_segment(&set->accounts[i], seg)) {
+            order[n].a = &set->accounts[i];
+            order[n].stake = sig_arr_at_stake(set, &set->accounts[i]);
+            n++;
+        }
+    }
+    qsort(order, n, sizeof(*order), by_stake);
+    for (size_t i = 0; i < n; i++)
+        list[i] = order[i].a;
     for (size_t i = 0; i < n && i < MAX_SEGMENT_ACCOUNTS; i++) {
-        cJSON *j = sig_account_json(list[i]);
+        cJSON *j = sig_account_json(order[i].a);
         if (!j || !cJSON_AddItemToArray(arr, j) ||
-            !put(j, "arr_at_stake",
-                 cJSON_CreateNumber(ctx_arr_at_stake(list[i])))) {
-            mem_free(list);
-            return CS_NOMEM;
+            !put(j, "arr_at_stake", cJSON_CreateNumber(order[i].stake))) {
+            rc = CS_NOMEM;
+            goto out;
         }
     }
     *sorted = list;
     *n_sorted = n;
-    return CS_OK;
+    list = NULL;
+out:
+    mem_free(list);
+    mem_free(order);
+    return rc;
 }
 
 /* Name the account on every item of arr from index from on. */

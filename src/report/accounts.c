@@ -17,15 +17,14 @@ static void cells(struct jb *j, cJSON *o, const struct page_acct *pa)
 {
     cJSON *arr = jb_arr(j, o, "cells");
 
-    for (int s = 0; s < REPORT_N_STAGES; s++) {
+    for (int s = 0; s < STAGE_COUNT; s++) {
         cJSON *c = jb_item(j, arr);
 
-        jb_str(j, c, "stage", report_stage_name((enum report_stage)s));
+        jb_str(j, c, "stage", sig_stage_name((enum sig_stage)s));
         status_fields(j, c, pa->st[s]);
         jb_str(j, c, "why", pa->why[s]);
-        jb_strf(j, c, "title", "%s: %s%s%s",
-                report_stage_name((enum report_stage)s),
-                report_status_name(pa->st[s]), pa->why[s][0] ? ", " : "",
+        jb_strf(j, c, "title", "%s: %s%s%s", sig_stage_name((enum sig_stage)s),
+                sig_status_name(pa->st[s]), pa->why[s][0] ? ", " : "",
                 pa->why[s]);
     }
 }
@@ -220,7 +219,7 @@ static void account(struct jb *j, cJSON *arr, const struct page *p,
     jb_num(j, o, "problems", pa->problems);
     jb_num(j, o, "watches", pa->watches);
     jb_bool(j, o, "attention",
-            pa->problems > 0 || pa->st[REPORT_EXPANSION] == REPORT_OPPORTUNITY);
+            pa->problems > 0 || pa->st[STAGE_EXPANSION] == STATUS_OPPORTUNITY);
     cells(j, o, pa);
     spark(j, o, &a->usage);
     health(j, o, &a->health);

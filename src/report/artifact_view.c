@@ -150,7 +150,7 @@ static const char *status_class_of(const char *status)
 }
 
 void model_stage_artifacts(struct jb *j, cJSON *arr, const struct page *p,
-                           enum report_stage s)
+                           enum sig_stage s)
 {
     const char *const *names = report_stage_artifacts(s);
 
@@ -196,8 +196,8 @@ void model_account_artifacts(struct jb *j, cJSON *o, const struct page *p,
     cJSON *arr = jb_arr(j, o, "artifacts");
     const struct report_artifact *r;
 
-    for (int s = 0; s < REPORT_N_STAGES; s++) {
-        const char *const *names = report_stage_artifacts((enum report_stage)s);
+    for (int s = 0; s < STAGE_COUNT; s++) {
+        const char *const *names = report_stage_artifacts((enum sig_stage)s);
 
         for (size_t i = 0; names[i]; i++) {
             if (report_artifact_is_segment_scope(names[i]))
@@ -205,7 +205,7 @@ void model_account_artifacts(struct jb *j, cJSON *o, const struct page *p,
             r = art_find(p->arts, names[i], a->account_id);
             if (r || report_artifact_needed(p->in->now->cfg, names[i], a))
                 account_artifact(j, arr, names[i],
-                                 report_stage_name((enum report_stage)s), r);
+                                 sig_stage_name((enum sig_stage)s), r);
         }
     }
     r = art_find(p->arts, "qbr-prep", a->account_id);

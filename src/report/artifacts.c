@@ -38,7 +38,7 @@ static const char *const expansion_artifacts[] = {
     NULL,
 };
 
-static const char *const *const stage_artifacts[REPORT_N_STAGES] = {
+static const char *const *const stage_artifacts[STAGE_COUNT] = {
     onboarding_artifacts, usage_artifacts,  support_artifacts,
     feedback_artifacts,   health_artifacts, renewal_artifacts,
     expansion_artifacts,
@@ -52,9 +52,9 @@ static const char *const segment_scope[] = {
     NULL,
 };
 
-const char *const *report_stage_artifacts(enum report_stage s)
+const char *const *report_stage_artifacts(enum sig_stage s)
 {
-    if ((int)s < 0 || s >= REPORT_N_STAGES)
+    if ((int)s < 0 || s >= STAGE_COUNT)
         return NULL;
     return stage_artifacts[s];
 }

@@ -17,16 +17,16 @@
  * Each stage's problems come in two kinds; the first is told apart by a
  * flag on the account, the rest are the second kind.
  */
-static bool first_kind(enum report_stage s, const struct sig_account *a)
+static bool first_kind(enum sig_stage s, const struct sig_account *a)
 {
     switch (s) {
-    case REPORT_ONBOARDING:
+    case STAGE_ONBOARDING:
         return a->onboarding.stuck;
-    case REPORT_USAGE:
+    case STAGE_USAGE:
         return a->usage.dormant;
-    case REPORT_SUPPORT:
+    case STAGE_SUPPORT:
         return a->support.n_repeat_topics > 0;
-    case REPORT_FEEDBACK:
+    case STAGE_FEEDBACK:
         return a->feedback.has_nps_180d && a->feedback.nps_180d < 0;
     default:
         return true;
@@ -35,9 +35,9 @@ static bool first_kind(enum report_stage s, const struct sig_account *a)
 
 /* "2 stuck; 1 not activated within the window" and the like. */
 static void signal_text(char *t, size_t n, const struct page *p,
-                        enum report_stage s)
+                        enum sig_stage s)
 {
-    static const char *const kinds[REPORT_N_STAGES][2] = {
+    static const char *const kinds[STAGE_COUNT][2] = {
         {"stuck", "not activated within the onboarding window"},
         {"dormant", "with a usage drop"},
         {"with repeat topics", "with open high-priority tickets"},
@@ -46,8 +46,8 @@ static void signal_text(char *t, size_t n, const struct page *p,
         {"at high risk inside the renewal window", ""},
         {"with high expansion potential", ""},
     };
-    enum report_status hit =
-        s == REPORT_EXPANSION ? REPORT_OPPORTUNITY : REPORT_PROBLEM;
+    enum sig_status hit =
+        s == STAGE_EXPANSION ? STATUS_OPPORTUNITY : STATUS_PROBLEM;
     int k[2] = {0, 0};
 
     for (size_t i = 0; i < p->n; i++)
@@ -62,7 +62,7 @@ static void signal_text(char *t, size_t n, const struct page *p,
 }
 
 static void item_account(struct jb *j, cJSON *arr, const struct page_acct *pa,
-                         enum report_stage s)
+                         enum sig_stage s)
 {
     cJSON *a = jb_item(j, arr);
     char t[32];
@@ -78,7 +78,7 @@ static void item_account(struct jb *j, cJSON *arr, const struct page_acct *pa,
 
 /* "Acme (60k), Bluefin (12k), and 4 more" */
 static void accounts_text(struct jb *j, cJSON *o, const struct page *p,
-                          enum report_stage s, enum report_status hit)
+                          enum sig_stage s, enum sig_status hit)
 {
     struct buf b = BUF_INIT;
     int k = 0;
@@ -104,10 +104,10 @@ static void accounts_text(struct jb *j, cJSON *o, const struct page *p,
 
 /* Every affected account, in heat map order, and the first few again. */
 static void item_accounts(struct jb *j, cJSON *o, const struct page *p,
-                          enum report_stage s)
+                          enum sig_stage s)
 {
-    enum report_status hit =
-        s == REPORT_EXPANSION ? REPORT_OPPORTUNITY : REPORT_PROBLEM;
+    enum sig_status hit =
+        s == STAGE_EXPANSION ? STATUS_OPPORTUNITY : STATUS_PROBLEM;
     cJSON *all = jb_arr(j, o, "accounts");
     cJSON *top = jb_arr(j, o, "accounts_top");
     int k = 0;
@@ -156,11 +156,11 @@ static int cmp_rank(const void *x, const void *y, const struct page *p)
 }
 
 /* Stages with affected accounts, by ARR, then accounts, then map order. */
-static int rank_stages(const struct page *p, int order[REPORT_N_STAGES])
+static int rank_stages(const struct page *p, int order[STAGE_COUNT])
 {
     int n = 0;
 
-    for (int s = 0; s < REPORT_N_STAGES; s++)
+    for (int s = 0; s < STAGE_COUNT; s++)
         if (p->fr[s].affected > 0)
             order[n++] = s;
     for (int i = 1; i < n; i++)
@@ -177,22 +177,22 @@ static int rank_stages(const struct page *p, int order[REPORT_N_STAGES])
 void model_backlog(struct jb *j, cJSON *page, const struct page *p)
 {
     cJSON *arr = jb_arr(j, page, "backlog");
-    int order[REPORT_N_STAGES];
+    int order[STAGE_COUNT];
     int n = rank_stages(p, order);
     char t[160];
 
     jb_bool(j, page, "has_backlog", n > 0);
     for (int i = 0; i < n; i++) {
-        enum report_stage s = (enum report_stage)order[i];
+        enum sig_stage s = (enum sig_stage)order[i];
         cJSON *o = jb_item(j, arr);
 
         jb_num(j, o, "rank", i + 1);
-        jb_str(j, o, "stage", report_stage_name(s));
+        jb_str(j, o, "stage", sig_stage_name(s));
         jb_str(j, o, "title", stage_title(s));
         jb_str(j, o, "owner", stage_owner(p->in->now, s));
-        jb_str(j, o, "kind", s == REPORT_EXPANSION ? "opportunity" : "risk");
+        jb_str(j, o, "kind", s == STAGE_EXPANSION ? "opportunity" : "risk");
         jb_str(j, o, "arr_label",
-               s == REPORT_EXPANSION ? "opportunity" : "at stake");
+               s == STAGE_EXPANSION ? "opportunity" : "at stake");
         jb_num(j, o, "arr", p->fr[s].arr);
         fmt_money(t, sizeof(t), p->fr[s].arr);
         jb_str(j, o, "arr_text", t);

@@ -74,11 +74,11 @@ const struct report_artifact *art_find(const struct art_index *idx,
 /* One account of a page, classified. */
 struct page_acct {
     const struct sig_account *a;
-    enum report_status st[REPORT_N_STAGES];
-    char why[REPORT_N_STAGES][REPORT_WHY];
+    enum sig_status st[STAGE_COUNT];
+    char why[STAGE_COUNT][REPORT_WHY];
     char anchor[REPORT_ANCHOR];
     double arr;      /* 0 without ARR */
-    double at_stake; /* report_arr_at_stake() */
+    double at_stake; /* sig_arr_at_stake() */
     int problems;    /* stages with a problem (expansion not counted) */
     int watches;
 };
@@ -101,8 +101,8 @@ struct page {
     size_t n;
     double arr_total;
     double at_stake_total;
-    struct friction fr[REPORT_N_STAGES];
-    struct friction fr_before[REPORT_N_STAGES];
+    struct friction fr[STAGE_COUNT];
+    struct friction fr_before[STAGE_COUNT];
     bool has_before;
     const size_t *alert_first; /* per account of in->now */
     const size_t *alert_count;
@@ -114,19 +114,17 @@ bool page_in_segment(const struct sig_account *a, const char *name);
 /* Classify the accounts of set in segment name and sum the friction. */
 enum csmap_rc page_classify(const struct sig_set *set, const char *name,
                             struct page_acct **accts, size_t *n,
-                            struct friction fr[REPORT_N_STAGES],
-                            double *arr_total);
+                            struct friction fr[STAGE_COUNT], double *arr_total);
 
 /* The pieces of a page's JSON. */
 void model_stages(struct jb *j, struct cJSON *page, const struct page *p,
                   const char *page_id);
 void model_stage_artifacts(struct jb *j, struct cJSON *arr,
-                           const struct page *p, enum report_stage s);
+                           const struct page *p, enum sig_stage s);
 /* A node's status: problem from 15% friction, watch below, ok at 0. */
-enum report_status friction_status(const struct friction *f,
-                                   enum report_stage s);
+enum sig_status friction_status(const struct friction *f, enum sig_stage s);
 /* Adds status, class, symbol and chip ("!! problem") to o. */
-void status_fields(struct jb *j, struct cJSON *o, enum report_status st);
+void status_fields(struct jb *j, struct cJSON *o, enum sig_status st);
 void model_accounts(struct jb *j, struct cJSON *page, const struct page *p);
 void model_backlog(struct jb *j, struct cJSON *page, const struct page *p);
 /* The artifacts of one account (needed ones, and any that exist). */
@@ -134,9 +132,9 @@ void model_account_artifacts(struct jb *j, struct cJSON *o,
                              const struct page *p, const struct sig_account *a);
 
 /* Status words and symbols for templates. */
-const char *status_symbol(enum report_status st);
-const char *status_class(enum report_status st);
-const char *stage_title(enum report_stage s);
-const char *stage_owner(const struct sig_set *set, enum report_stage s);
+const char *status_symbol(enum sig_status st);
+const char *status_class(enum sig_status st);
+const char *stage_title(enum sig_stage s);
+const char *stage_owner(const struct sig_set *set, enum sig_stage s);
 
 #endif

@@ -14,79 +14,79 @@
 #include "csmap/signals.h"
 #include "internal.h"
 
-static const char *const stage_titles[REPORT_N_STAGES] = {
+static const char *const stage_titles[STAGE_COUNT] = {
     "Onboarding", "Usage",   "Support",   "Feedback",
     "Health",     "Renewal", "Expansion",
 };
 
-const char *stage_title(enum report_stage s)
+const char *stage_title(enum sig_stage s)
 {
     return stage_titles[s];
 }
 
-const char *stage_owner(const struct sig_set *set, enum report_stage s)
+const char *stage_owner(const struct sig_set *set, enum sig_stage s)
 {
     const struct config *c = set->cfg;
     const char *owner = NULL;
 
     switch (s) {
-    case REPORT_ONBOARDING:
+    case STAGE_ONBOARDING:
         owner = c->onboarding.owner;
         break;
-    case REPORT_USAGE:
+    case STAGE_USAGE:
         owner = c->usage.owner;
         break;
-    case REPORT_SUPPORT:
+    case STAGE_SUPPORT:
         owner = c->support.owner;
         break;
-    case REPORT_FEEDBACK:
+    case STAGE_FEEDBACK:
         owner = c->feedback.owner;
         break;
-    case REPORT_HEALTH:
+    case STAGE_HEALTH:
         owner = c->health.owner;
         break;
-    case REPORT_RENEWAL:
+    case STAGE_RENEWAL:
         owner = c->renewal.owner;
         break;
-    case REPORT_EXPANSION:
+    case STAGE_EXPANSION:
         owner = c->expansion.owner;
         break;
-    case REPORT_N_STAGES:
+    case STAGE_COUNT:
         break;
     }
     return owner && *owner ? owner : "unassigned";
 }
 
 /* Symbols carry the status without colour: never colour alone. */
-const char *status_symbol(enum report_status st)
+const char *status_symbol(enum sig_status st)
 {
     switch (st) {
-    case REPORT_OK:
+    case STATUS_OK:
         return "ok";
-    case REPORT_WATCH:
+    case STATUS_WATCH:
         return "!";
-    case REPORT_PROBLEM:
+    case STATUS_PROBLEM:
         return "!!";
-    case REPORT_OPPORTUNITY:
+    case STATUS_OPPORTUNITY:
         return "+";
-    case REPORT_NO_DATA:
+    case STATUS_NO_DATA:
         break;
     }
     return "--";
 }
 
-const char *status_class(enum report_status st)
+const char *status_class(enum sig_status st)
 {
     switch (st) {
-    case REPORT_OK:
+    case STATUS_OK:
         return "ok";
-    case REPORT_WATCH:
+    case STATUS_WATCH:
         return "watch";
-    case REPORT_PROBLEM:
+    case STATUS_PROBLEM:
         return "problem";
-    case REPORT_OPPORTUNITY:
+    case STATUS_OPPORTUNITY:
         return "opportunity";
-    case REPORT_NO_DATA:
+    case STATUS_NO_DATA:
         break;
     }
     return "nodata";
@@ -104,12 +104,12 @@ static void classify_one(const struct sig_set *set, struct page_acct *pa)
     const struct sig_account *a = pa->a;
 
     pa->arr = a->renewal.has_arr ? a->renewal.arr : 0;
-    for (int s = 0; s < REPORT_N_STAGES; s++) {
-        pa->st[s] = report_stage_status(set, a, (enum report_stage)s,
-                                        pa->why[s], sizeof(pa->why[s]));
-        if (pa->st[s] == REPORT_PROBLEM)
+    for (int s = 0; s < STAGE_COUNT; s++) {
+        pa->st[s] = sig_stage_status(set, a, (enum sig_stage)s, pa->why[s],
+                                     sizeof(pa->why[s]));
+        if (pa->st[s] == STATUS_PROBLEM)
             pa->problems++;
-        else if (pa->st[s] == REPORT_WATCH)
+        else if (pa->st[s] == STATUS_WATCH)
             pa->watches++;
     }
     pa->at_stake = pa->problems > 0 ? pa->arr : 0;
@@ -118,15 +118,15 @@ static void classify_one(const struct sig_set *set, struct page_acct *pa)
 
 /* Friction shares: of the ARR, or of the accounts when none has ARR. */
 static void sum_friction(const struct page_acct *v, size_t n,
-                         struct friction fr[REPORT_N_STAGES], double arr_total)
+                         struct friction fr[STAGE_COUNT], double arr_total)
 {
-    for (int s = 0; s < REPORT_N_STAGES; s++) {
-        enum report_status hit =
-            s == REPORT_EXPANSION ? REPORT_OPPORTUNITY : REPORT_PROBLEM;
+    for (int s = 0; s < STAGE_COUNT; s++) {
+        enum sig_status hit =
+            s == STAGE_EXPANSION ? STATUS_OPPORTUNITY : STATUS_PROBLEM;
 
         memset(&fr[s], 0, sizeof(fr[s]));
         for (size_t i = 0; i < n; i++) {
-            if (v[i].st[s] != REPORT_NO_DATA)
+            if (v[i].st[s] != STATUS_NO_DATA)
                 fr[s].with_data++;
             if (v[i].st[s] != hit)
                 continue;
@@ -158,8 +158,7 @@ static int cmp_heat(const void *x, const void *y)
 
 enum csmap_rc page_classify(const struct sig_set *set, const char *name,
                             struct page_acct **accts, size_t *n,
-                            struct friction fr[REPORT_N_STAGES],
-                            double *arr_total)
+                            struct friction fr[STAGE_COUNT], double *arr_total)
 {
     struct page_acct *v;
     size_t k = 0;
@@ -270,7 +269,7 @@ static void top_item(struct jb *j, cJSON *o, const struct page *p)
     int best = -1;
     char t[32];
 
-    for (int s = 0; s < REPORT_EXPANSION; s++)
+    for (int s = 0; s < STAGE_EXPANSION; s++)
         if (p->fr[s].affected > 0 &&
             (best < 0 || p->fr[s].arr > p->fr[best].arr))
             best = s;
@@ -280,8 +279,8 @@ static void top_item(struct jb *j, cJSON *o, const struct page *p)
     }
     fmt_money(t, sizeof(t), p->fr[best].arr);
     jb_strf(j, o, "top_item", "%s: %s at stake (%s)",
-            stage_title((enum report_stage)best), t,
-            stage_owner(p->in->now, (enum report_stage)best));
+            stage_title((enum sig_stage)best), t,
+            stage_owner(p->in->now, (enum sig_stage)best));
 }
 
 /* The index row of a page: its summary and each stage's friction. */
@@ -296,12 +295,11 @@ static void index_entry(struct jb *j, cJSON *segs, const struct page *p,
     page_summary(j, o, p);
     jb_str(j, o, "slug", slug);
     top_item(j, o, p);
-    for (int s = 0; s < REPORT_N_STAGES; s++) {
+    for (int s = 0; s < STAGE_COUNT; s++) {
         cJSON *f = jb_item(j, fr);
-        enum report_status st =
-            friction_status(&p->fr[s], (enum report_stage)s);
+        enum sig_status st = friction_status(&p->fr[s], (enum sig_stage)s);
 
-        jb_str(j, f, "stage", report_stage_name((enum report_stage)s));
+        jb_str(j, f, "stage", sig_stage_name((enum sig_stage)s));
         fmt_share(t, sizeof(t), p->fr[s].share);
         jb_str(j, f, "share_text", t);
         jb_num(j, f, "share", p->fr[s].share);
@@ -309,8 +307,7 @@ static void index_entry(struct jb *j, cJSON *segs, const struct page *p,
         status_fields(j, f, st);
         fmt_share(t, sizeof(t), p->fr[s].share);
         if (buf_printf(&text, "%s%s %s %s", s ? ", " : "",
-                       report_stage_name((enum report_stage)s), t,
-                       status_symbol(st)))
+                       sig_stage_name((enum sig_stage)s), t, status_symbol(st)))
             j->nomem = true;
     }
     jb_str(j, o, "friction_text", buf_str(&text));
@@ -393,16 +390,16 @@ static enum csmap_rc alert_ranges(const struct sig_set *set, size_t **first,
 
 static void legend(struct jb *j, cJSON *root)
 {
-    static const enum report_status order[] = {
-        REPORT_PROBLEM,     REPORT_WATCH,   REPORT_OK,
-        REPORT_OPPORTUNITY, REPORT_NO_DATA,
+    static const enum sig_status order[] = {
+        STATUS_PROBLEM,     STATUS_WATCH,   STATUS_OK,
+        STATUS_OPPORTUNITY, STATUS_NO_DATA,
     };
     cJSON *arr = jb_arr(j, root, "legend");
 
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         cJSON *o = jb_item(j, arr);
 
-        jb_str(j, o, "status", report_status_name(order[i]));
+        jb_str(j, o, "status", sig_status_name(order[i]));
         jb_str(j, o, "class", status_class(order[i]));
         jb_str(j, o, "symbol", status_symbol(order[i]));
     }
@@ -426,12 +423,12 @@ static void root_fields(struct jb *j, cJSON *root,
     jb_str(j, root, "segment_field", in->now->cfg->segment_field);
     jb_str(j, root, "version", in->version ? in->version : "");
     stages = jb_arr(j, root, "stages");
-    for (int s = 0; s < REPORT_N_STAGES; s++) {
+    for (int s = 0; s < STAGE_COUNT; s++) {
         cJSON *o = jb_item(j, stages);
 
-        jb_str(j, o, "stage", report_stage_name((enum report_stage)s));
-        jb_str(j, o, "title", stage_title((enum report_stage)s));
-        jb_str(j, o, "owner", stage_owner(in->now, (enum report_stage)s));
+        jb_str(j, o, "stage", sig_stage_name((enum sig_stage)s));
+        jb_str(j, o, "title", stage_title((enum sig_stage)s));
+        jb_str(j, o, "owner", stage_owner(in->now, (enum sig_stage)s));
     }
     legend(j, root);
 }

@@ -364,39 +364,37 @@ static void expansion_lines(struct jb *j, cJSON *arr, const struct page *p)
     lines(j, arr, v, sizeof(v) / sizeof(v[0]));
 }
 
-enum report_status friction_status(const struct friction *f,
-                                   enum report_stage s)
+enum sig_status friction_status(const struct friction *f, enum sig_stage s)
 {
     if (f->with_data == 0)
-        return REPORT_NO_DATA;
+        return STATUS_NO_DATA;
     if (f->affected == 0)
-        return REPORT_OK;
-    if (s == REPORT_EXPANSION)
-        return REPORT_OPPORTUNITY;
-    return f->share >= 0.15 ? REPORT_PROBLEM : REPORT_WATCH;
+        return STATUS_OK;
+    if (s == STAGE_EXPANSION)
+        return STATUS_OPPORTUNITY;
+    return f->share >= 0.15 ? STATUS_PROBLEM : STATUS_WATCH;
 }
 
-void status_fields(struct jb *j, cJSON *o, enum report_status st)
+void status_fields(struct jb *j, cJSON *o, enum sig_status st)
 {
-    jb_str(j, o, "status", report_status_name(st));
+    jb_str(j, o, "status", sig_status_name(st));
     jb_str(j, o, "class", status_class(st));
     jb_str(j, o, "symbol", status_symbol(st));
-    if (st == REPORT_OK)
+    if (st == STATUS_OK)
         jb_str(j, o, "chip", "ok");
     else
-        jb_strf(j, o, "chip", "%s %s", status_symbol(st),
-                report_status_name(st));
+        jb_strf(j, o, "chip", "%s %s", status_symbol(st), sig_status_name(st));
 }
 
 static void friction_fields(struct jb *j, cJSON *o, const struct page *p,
-                            enum report_stage s)
+                            enum sig_stage s)
 {
     const struct friction *f = &p->fr[s];
     cJSON *fo = jb_obj(j, o, "friction");
     char t[32];
 
     jb_str(j, fo, "label",
-           s == REPORT_EXPANSION ? "ARR opportunity" : "friction");
+           s == STAGE_EXPANSION ? "ARR opportunity" : "friction");
     jb_num(j, fo, "share", sig_round(f->share, 4));
     fmt_share(t, sizeof(t), f->share);
     jb_str(j, fo, "share_text", t);
@@ -409,12 +407,12 @@ static void friction_fields(struct jb *j, cJSON *o, const struct page *p,
             f->affected == 1 ? "" : "s");
     status_fields(j, fo, friction_status(f, s));
     jb_opt(j, fo, "before", p->has_before, sig_round(p->fr_before[s].share, 4));
-    put_trend(j, fo, U_SHARE, s == REPORT_EXPANSION ? 1 : -1, p->has_before,
+    put_trend(j, fo, U_SHARE, s == STAGE_EXPANSION ? 1 : -1, p->has_before,
               f->share - p->fr_before[s].share);
 }
 
-static void (*const stage_lines[REPORT_N_STAGES])(struct jb *, cJSON *,
-                                                  const struct page *) = {
+static void (*const stage_lines[STAGE_COUNT])(struct jb *, cJSON *,
+                                              const struct page *) = {
     onboarding_lines, usage_lines,   support_lines,   feedback_lines,
     health_lines,     renewal_lines, expansion_lines,
 };
@@ -424,14 +422,14 @@ void model_stages(struct jb *j, cJSON *page, const struct page *p,
 {
     cJSON *arr = jb_arr(j, page, "stages");
 
-    for (int i = 0; i < REPORT_N_STAGES; i++) {
-        enum report_stage s = (enum report_stage)i;
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        enum sig_stage s = (enum sig_stage)i;
         cJSON *o = jb_item(j, arr);
 
-        jb_str(j, o, "stage", report_stage_name(s));
+        jb_str(j, o, "stage", sig_stage_name(s));
         jb_str(j, o, "title", stage_title(s));
         jb_str(j, o, "owner", stage_owner(p->in->now, s));
-        jb_strf(j, o, "id", "%s-%s", page_id, report_stage_name(s));
+        jb_strf(j, o, "id", "%s-%s", page_id, sig_stage_name(s));
         friction_fields(j, o, p, s);
         stage_lines[s](j, jb_arr(j, o, "signals"), p);
         model_stage_artifacts(j, jb_arr(j, o, "artifacts"), p, s);

@@ -170,27 +170,26 @@ static void test_stuck_and_overdue_onboarding_are_problems(void **state)
     struct sig_account a;
     char why[REPORT_WHY];
 
-    assert_int_equal(report_stage_status(&f->now, &f->acc[1], REPORT_ONBOARDING,
-                                         why, sizeof(why)),
-                     REPORT_PROBLEM);
+    assert_int_equal(sig_stage_status(&f->now, &f->acc[1], STAGE_ONBOARDING,
+                                      why, sizeof(why)),
+                     STATUS_PROBLEM);
     assert_string_equal(why, "stuck at first_report for 12 days");
 
     a = f->acc[1];
     a.onboarding.stuck = false;
     a.signup_date = AS_OF - 90; /* the default 90-day window is over */
     assert_int_equal(
-        report_stage_status(&f->now, &a, REPORT_ONBOARDING, why, sizeof(why)),
-        REPORT_PROBLEM);
+        sig_stage_status(&f->now, &a, STAGE_ONBOARDING, why, sizeof(why)),
+        STATUS_PROBLEM);
     assert_string_equal(why, "not activated after 90 days (1 of 2 steps)");
 
     a.signup_date = AS_OF - 89;
     assert_int_equal(
-        report_stage_status(&f->now, &a, REPORT_ONBOARDING, why, sizeof(why)),
-        REPORT_WATCH);
+        sig_stage_status(&f->now, &a, STAGE_ONBOARDING, why, sizeof(why)),
+        STATUS_WATCH);
     a.onboarding.steps_total = 0;
-    assert_int_equal(
-        report_stage_status(&f->now, &a, REPORT_ONBOARDING, NULL, 0),
-        REPORT_NO_DATA);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_ONBOARDING, NULL, 0),
+                     STATUS_NO_DATA);
 }
 
 static void test_usage_support_feedback_rules(void **state)
@@ -203,51 +202,51 @@ static void test_usage_support_feedback_rules(void **state)
     a.usage.anomaly = "drop";
     a.usage.anomaly_z = -2.6;
     assert_int_equal(
-        report_stage_status(&f->now, &a, REPORT_USAGE, why, sizeof(why)),
-        REPORT_PROBLEM);
+        sig_stage_status(&f->now, &a, STAGE_USAGE, why, sizeof(why)),
+        STATUS_PROBLEM);
     assert_string_equal(why, "usage drop (z -2.6)");
     a.usage.anomaly = "spike";
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_USAGE, NULL, 0),
-                     REPORT_OK);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_USAGE, NULL, 0),
+                     STATUS_OK);
     a.usage.trend_pct = -20;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_USAGE, NULL, 0),
-                     REPORT_WATCH);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_USAGE, NULL, 0),
+                     STATUS_WATCH);
 
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_SUPPORT, NULL, 0),
-                     REPORT_NO_DATA);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_SUPPORT, NULL, 0),
+                     STATUS_NO_DATA);
     a.support.tickets_ever = 4;
     a.support.open_tickets = 1;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_SUPPORT, NULL, 0),
-                     REPORT_WATCH);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_SUPPORT, NULL, 0),
+                     STATUS_WATCH);
     a.support.high_priority_90d = 1;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_SUPPORT, NULL, 0),
-                     REPORT_PROBLEM);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_SUPPORT, NULL, 0),
+                     STATUS_PROBLEM);
     a.support.open_tickets = 0;
     a.support.high_priority_90d = 0;
     a.support.repeat_topics = repeat;
     a.support.n_repeat_topics = 2;
     assert_int_equal(
-        report_stage_status(&f->now, &a, REPORT_SUPPORT, why, sizeof(why)),
-        REPORT_PROBLEM);
+        sig_stage_status(&f->now, &a, STAGE_SUPPORT, why, sizeof(why)),
+        STATUS_PROBLEM);
     assert_string_equal(why, "repeat topics: billing, sso");
 
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
-                     REPORT_NO_DATA);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_FEEDBACK, NULL, 0),
+                     STATUS_NO_DATA);
     a.feedback.has_nps_180d = true;
     a.feedback.nps_180d = 0;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
-                     REPORT_OK);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_FEEDBACK, NULL, 0),
+                     STATUS_OK);
     a.feedback.nps_180d = -10;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
-                     REPORT_PROBLEM);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_FEEDBACK, NULL, 0),
+                     STATUS_PROBLEM);
     a.feedback.nps_180d = 40;
     a.feedback.has_sentiment_90d = true;
     a.feedback.sentiment_90d = -0.1;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
-                     REPORT_WATCH);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_FEEDBACK, NULL, 0),
+                     STATUS_WATCH);
     a.feedback.sentiment_90d = -0.2;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_FEEDBACK, NULL, 0),
-                     REPORT_PROBLEM);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_FEEDBACK, NULL, 0),
+                     STATUS_PROBLEM);
 }
 
 static void test_health_renewal_expansion_rules(void **state)
@@ -256,26 +255,25 @@ static void test_health_renewal_expansion_rules(void **state)
     struct sig_account a = f->acc[0];
 
     assert_int_equal(
-        report_stage_status(&f->now, &f->acc[3], REPORT_HEALTH, NULL, 0),
-        REPORT_PROBLEM);
+        sig_stage_status(&f->now, &f->acc[3], STAGE_HEALTH, NULL, 0),
+        STATUS_PROBLEM);
     a.health.band = "yellow";
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_HEALTH, NULL, 0),
-                     REPORT_WATCH);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_HEALTH, NULL, 0),
+                     STATUS_WATCH);
     a.renewal.risk = "high";
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_RENEWAL, NULL, 0),
-                     REPORT_WATCH);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_RENEWAL, NULL, 0),
+                     STATUS_WATCH);
     a.renewal.in_window = true;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_RENEWAL, NULL, 0),
-                     REPORT_PROBLEM);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_RENEWAL, NULL, 0),
+                     STATUS_PROBLEM);
     a.renewal.has_days_to_renewal = false;
-    assert_int_equal(report_stage_status(&f->now, &a, REPORT_RENEWAL, NULL, 0),
-                     REPORT_NO_DATA);
-    assert_int_equal(
-        report_stage_status(&f->now, &a, REPORT_EXPANSION, NULL, 0),
-        REPORT_OPPORTUNITY);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_RENEWAL, NULL, 0),
+                     STATUS_NO_DATA);
+    assert_int_equal(sig_stage_status(&f->now, &a, STAGE_EXPANSION, NULL, 0),
+                     STATUS_OPPORTUNITY);
     /* An opportunity is not ARR at stake. */
-    assert_true(report_arr_at_stake(&f->now, &f->acc[0]) == 0);
-    assert_true(report_arr_at_stake(&f->now, &f->acc[1]) == 300);
+    assert_true(sig_arr_at_stake(&f->now, &f->acc[0]) == 0);
+    assert_true(sig_arr_at_stake(&f->now, &f->acc[1]) == 300);
 }
 
 static void test_friction_is_the_share_of_segment_arr(void **state)
@@ -284,11 +282,11 @@ static void test_friction_is_the_share_of_segment_arr(void **state)
     cJSON *model = build(f, NULL, NULL, 0);
     cJSON *smb = page_of(model, "smb");
     cJSON *onb =
-        cJSON_GetObjectItem(path(smb, "stages", REPORT_ONBOARDING), "friction");
+        cJSON_GetObjectItem(path(smb, "stages", STAGE_ONBOARDING), "friction");
     cJSON *use =
-        cJSON_GetObjectItem(path(smb, "stages", REPORT_USAGE), "friction");
+        cJSON_GetObjectItem(path(smb, "stages", STAGE_USAGE), "friction");
     cJSON *exp =
-        cJSON_GetObjectItem(path(smb, "stages", REPORT_EXPANSION), "friction");
+        cJSON_GetObjectItem(path(smb, "stages", STAGE_EXPANSION), "friction");
 
     /* B: 300 of 1000 stuck; C: 600 of 1000 dormant; A: 100 upside. */
     assert_true(num(onb, "share") == 0.3);
@@ -300,7 +298,7 @@ static void test_friction_is_the_share_of_segment_arr(void **state)
     assert_string_equal(str(exp, "class"), "opportunity");
     assert_true(num(smb, "arr_at_stake") == 900);
     assert_string_equal(str(smb, "arr_at_stake_share_text"), "90%");
-    assert_string_equal(str(path(smb, "stages", REPORT_ONBOARDING), "owner"),
+    assert_string_equal(str(path(smb, "stages", STAGE_ONBOARDING), "owner"),
                         "Ana");
     cJSON_Delete(model);
 }
@@ -310,7 +308,7 @@ static void test_trend_compares_with_four_weeks_before(void **state)
     struct fixture *f = *state;
     cJSON *model = build(f, "smb", NULL, 0);
     cJSON *smb = page_of(model, "smb");
-    cJSON *onb = path(smb, "stages", REPORT_ONBOARDING);
+    cJSON *onb = path(smb, "stages", STAGE_ONBOARDING);
     cJSON *stuck = path(onb, "signals", 2);
     cJSON *fr = cJSON_GetObjectItem(onb, "friction");
 
@@ -337,11 +335,11 @@ static void test_heat_map_sorts_by_arr_at_stake(void **state)
     assert_string_equal(str(path(smb, "accounts", 1), "account_id"), "acc-b");
     assert_string_equal(str(path(smb, "accounts", 2), "account_id"), "acc-a");
     assert_string_equal(str(c, "anchor"), "a-acc-c");
-    assert_string_equal(str(path(c, "cells", REPORT_USAGE), "symbol"), "!!");
-    assert_string_equal(str(path(c, "cells", REPORT_USAGE), "status"),
+    assert_string_equal(str(path(c, "cells", STAGE_USAGE), "symbol"), "!!");
+    assert_string_equal(str(path(c, "cells", STAGE_USAGE), "status"),
                         "problem");
-    assert_string_equal(str(path(c, "cells", REPORT_SUPPORT), "symbol"), "--");
-    assert_string_equal(str(path(c, "cells", REPORT_HEALTH), "symbol"), "ok");
+    assert_string_equal(str(path(c, "cells", STAGE_SUPPORT), "symbol"), "--");
+    assert_string_equal(str(path(c, "cells", STAGE_HEALTH), "symbol"), "ok");
     cJSON_Delete(model);
 }
 
@@ -374,7 +372,7 @@ static void test_artifacts_are_fresh_stale_or_missing(void **state)
         {"activation-digest", "smb", "fresh", NULL, 0, AS_OF},
     };
     cJSON *model = build(f, "smb", arts, 3);
-    cJSON *onb = path(page_of(model, "smb"), "stages", REPORT_ONBOARDING);
+    cJSON *onb = path(page_of(model, "smb"), "stages", STAGE_ONBOARDING);
     cJSON *digest = path(onb, "artifacts", 0);
     cJSON *alert = path(onb, "artifacts", 1);
     cJSON *followup = path(onb, "artifacts", 2);
