@@ -185,7 +185,8 @@ enum csmap_rc ingest_zendesk_resolved(const struct cJSON *ticket,
 /*
  * Segment: the groups named by "group" calls, per user, so far in a file.
  * ingest_segment_account() gives the account of a track call (pointing
- * into call or into the state), or NULL when it names none.
+ * into call, into the state or, for a number, into tmp), or NULL when it
+ * names none.
  */
 struct ingest_segment;
 
@@ -195,8 +196,9 @@ void ingest_segment_free(struct ingest_segment *sg);
 enum csmap_rc ingest_segment_group(struct ingest_segment *sg,
                                    const struct cJSON *call);
 const char *ingest_segment_account(const struct ingest_segment *sg,
-                                   const struct cJSON *call);
-/* The user of a call: userId, else anonymousId; NULL when neither. */
+                                   const struct cJSON *call, char tmp[32]);
+/* The user of a call: userId, else anonymousId, a string or a number
+ * written into tmp; NULL when neither. */
 const char *ingest_segment_user(const struct cJSON *call, char tmp[32]);
 
 #endif

@@ -50,7 +50,8 @@ struct job {
     struct strmap unknown;  /* JSON members already reported */
     struct flat_names flat; /* for records the fast path can read */
     unsigned long not_track, no_account;
-    bool loading; /* the file's transaction has begun */
+    unsigned long deleted, dropped; /* Zendesk tickets deleted; removed */
+    bool loading;                   /* the file's transaction has begun */
 };
 
 static bool has_name(const struct names *nm, const char *name)
@@ -132,15 +133,28 @@ static bool is_segment(const cJSON *first)
                      cJSON_HasObjectItem(first, "anonymousId"));
 }
 
+/* A Zendesk ticket: an id and no ticket_id, with an organization_id, an
+ * API url, or a requester (exports leave out members that are null). */
+static bool is_zendesk_ticket(const cJSON *f)
+{
+    const cJSON *url = cJSON_GetObjectItemCaseSensitive(f, "url");
+
+    if (!cJSON_HasObjectItem(f, "id") || cJSON_HasObjectItem(f, "ticket_id"))
+        return false;
+    return cJSON_HasObjectItem(f, "organization_id") ||
+           (cJSON_IsString(url) &&
+            strstr(url->valuestring, "/api/v2/tickets")) ||
+           (cJSON_HasObjectItem(f, "requester_id") &&
+            cJSON_HasObjectItem(f, "status"));
+}
+
 static bool is_zendesk(const struct job *j)
 {
     const cJSON *f = j->first;
 
     return j->json.mode == JSON_PAGE ||
            cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(f, "tickets")) ||
-           (cJSON_HasObjectItem(f, "organization_id") &&
-            cJSON_HasObjectItem(f, "id") &&
-            !cJSON_HasObjectItem(f, "ticket_id"));
+           is_zendesk_ticket(f);
 }
 
 /* Apply --preset: zendesk, segment or a configured source. */
@@ -237,6 +251,13 @@ static enum csmap_rc sniff(struct job *j)
         in->pos = i = 3;
     if (utf16_bom(in)) {
         ingest_error("%s: the file is UTF-16; save it as UTF-8", j->path);
+        return CS_DATA;
+    }
+    if (in->len >= 2 && (unsigned char)in->buf[0] == 0x1f &&
+        (unsigned char)in->buf[1] == 0x8b) {
+        ingest_error("%s: the file is gzip-compressed; decompress it first "
+                     "(gunzip -k %s)",
+                     j->path, j->path);
         return CS_DATA;
     }
     if (memchr(in->buf, '\0', in->len)) {
@@ -534,6 +555,8 @@ static enum csmap_rc warn_unknown_members(struct job *j, const cJSON *obj)
 
 static enum csmap_rc zendesk_ticket(struct job *j, const cJSON *t)
 {
+    char label[64];
+    bool found;
     enum csmap_rc rc;
 
     j->stats.read++;
@@ -543,11 +566,24 @@ static enum csmap_rc zendesk_ticket(struct job *j, const cJSON *t)
         j->stats.rejected++;
         return CS_OK;
     }
-    if ((rc = zendesk_row(t, j->path, &j->tags, &j->row))) {
+    zendesk_label(t, label, sizeof(label));
+    ingest_bad_row_label(label);
+    rc = zendesk_row(t, j->path, &j->tags, &j->row);
+    if (!rc && j->row.deleted) {
+        /* Deleted in Zendesk: gone from the store too. */
+        j->stats.skipped++;
+        j->deleted++;
+        rc = loader_drop_ticket(j->ld, &j->row.v[F_TK_ID], &found);
+        j->dropped += found;
+    } else if (rc) {
         j->stats.rejected++;
-        return rc == CS_DATA || rc == CS_TOOBIG ? CS_OK : rc;
+        if (rc == CS_DATA || rc == CS_TOOBIG)
+            rc = CS_OK;
+    } else {
+        rc = take_row(j);
     }
-    return take_row(j);
+    ingest_bad_row_label(NULL);
+    return rc;
 }
 
 static enum csmap_rc segment_call(struct job *j, const cJSON *call)
@@ -562,6 +598,12 @@ static enum csmap_rc segment_call(struct job *j, const cJSON *call)
     case SEG_OTHER:
         j->stats.skipped++;
         j->not_track++;
+        return CS_OK;
+    case SEG_NONE:
+        ingest_bad_row(j->path, j->row.line, "type",
+                       "required: not a Segment call (track, identify, "
+                       "group, page, screen or alias)");
+        j->stats.rejected++;
         return CS_OK;
     case SEG_TRACK:
         break;
@@ -751,9 +793,15 @@ static void summary(const struct job *j)
     const struct ingest_stats *s = &j->stats;
 
     if (j->preset == P_SEGMENT && s->skipped)
-        log_note("%s: skipped %lu calls that are not track calls and %lu "
-                 "track calls that name no account",
-                 j->path, j->not_track, j->no_account);
+        log_note("%s: skipped %lu call%s other than track and %lu track "
+                 "call%s that name%s no account",
+                 j->path, j->not_track, j->not_track == 1 ? "" : "s",
+                 j->no_account, j->no_account == 1 ? "" : "s",
+                 j->no_account == 1 ? "s" : "");
+    if (j->preset == P_ZENDESK && j->deleted)
+        log_note("%s: skipped %lu deleted ticket%s (%lu removed from the "
+                 "store)",
+                 j->path, j->deleted, j->deleted == 1 ? "" : "s", j->dropped);
     log_note("%s: %s%s%s%s, %lu read, %lu loaded, %lu replaced, "
              "%lu rejected, %lu skipped",
              j->path, ingest_kind_name(j->kind), j->preset_name ? " (" : "",

@@ -139,6 +139,7 @@ struct row {
     struct row_val v[ROW_MAX_FIELDS];
     long line;
     bool zendesk_org;  /* the account field is a Zendesk organization id */
+    bool deleted;      /* a Zendesk ticket deleted at the source */
     char scratch[512]; /* room for numbers turned into text */
     size_t scratch_len;
 };
@@ -180,6 +181,10 @@ void events_free(struct event_batch *eb);
 /* Resolve an account_id or external id; false when unknown. */
 bool loader_account(const struct loader *ld, const char *p, size_t n,
                     int64_t *id);
+/* Remove the ticket with this id, if the store has it (a Zendesk ticket
+ * deleted at the source). */
+enum csmap_rc loader_drop_ticket(struct loader *ld, const struct row_val *id,
+                                 bool *found);
 /* Load one checked row; counts it as loaded or replaced. */
 enum csmap_rc loader_row(struct loader *ld, const struct row *row);
 
@@ -213,12 +218,15 @@ struct flat_names {
 bool flat_record(const struct flat_names *fn, const char *p, size_t n,
                  struct row *row);
 
-/* Fill a tickets row from a Zendesk ticket. */
+/* Fill a tickets row from a Zendesk ticket.  A deleted ticket sets
+ * row->deleted and only its id. */
 enum csmap_rc zendesk_row(const struct cJSON *ticket, const char *file,
                           struct buf *tags, struct row *row);
+/* "ticket 50007", to name a ticket in messages. */
+void zendesk_label(const struct cJSON *ticket, char *out, size_t n);
 
 /* What a Segment call is. */
-enum segment_call { SEG_TRACK, SEG_GROUP, SEG_OTHER };
+enum segment_call { SEG_TRACK, SEG_GROUP, SEG_OTHER, SEG_NONE };
 enum segment_call segment_call_type(const struct cJSON *call);
 
 /* Fill an events row from a Segment track call; CS_NOTFOUND when it names
@@ -239,5 +247,8 @@ void ingest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ingest_bad_row_reset(void);
 void ingest_bad_row(const char *file, long line, const char *field,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Name the record in the bad-row messages that follow ("ticket 50007"),
+ * for files whose records share a line; NULL stops. */
+void ingest_bad_row_label(const char *label);
 
 #endif

@@ -21,6 +21,7 @@ enum stmt_id {
     S_CON_UPSERT,
     S_TK_EXISTS,
     S_TK_UPSERT,
+    S_TK_DELETE,
     S_CT_EXISTS,
     S_CT_UPSERT,
     S_FB_INSERT,
@@ -58,6 +59,7 @@ static const char *const stmt_sql[S_COUNT] = {
         " resolved_at = excluded.resolved_at, priority = excluded.priority,"
         " status = excluded.status, subject = excluded.subject,"
         " description = excluded.description, tags = excluded.tags",
+    [S_TK_DELETE] = "DELETE FROM ticket WHERE ticket_id = ?1",
     [S_CT_EXISTS] =
         "SELECT 1 FROM contract WHERE account = ?1 AND start_date = ?2",
     [S_CT_UPSERT] =
@@ -354,6 +356,21 @@ static enum csmap_rc load_ticket(struct loader *ld, const struct row *row)
     if ((rc = run(ld, s)))
         return rc;
     count(ld, replaced);
+    return CS_OK;
+}
+
+enum csmap_rc loader_drop_ticket(struct loader *ld, const struct row_val *id,
+                                 bool *found)
+{
+    enum csmap_rc rc;
+
+    *found = false;
+    if (!id->set || !ld->stmt[S_TK_DELETE])
+        return CS_OK;
+    bind_text(ld->stmt[S_TK_DELETE], 1, id);
+    if ((rc = run(ld, ld->stmt[S_TK_DELETE])))
+        return rc;
+    *found = sqlite3_changes(ld->db) > 0;
     return CS_OK;
 }
 

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csmap/date.h"
 #include "csmap/mem.h"
@@ -16,7 +17,8 @@ static const char *member_str(const cJSON *obj, const char *key)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-/* The timestamp text that says when a Zendesk ticket was resolved. */
+/* The timestamp text that says when a Zendesk ticket was resolved
+ * (DESIGN section 5; the status matters only for updated_at). */
 static const char *zendesk_resolved_text(const cJSON *t)
 {
     const cJSON *ms = cJSON_GetObjectItemCaseSensitive(t, "metric_set");
@@ -132,6 +134,20 @@ enum csmap_rc zendesk_row(const cJSON *t, const char *file, struct buf *tags,
         }
     }
     row->zendesk_org = true;
+    row->deleted =
+        strcasecmp(member_str(t, "status") ? member_str(t, "status") : "",
+                   "deleted") == 0;
+    if (row->deleted)
+        return CS_OK;
+    if (!row->v[F_TK_ID].set) {
+        ingest_bad_row(file, row->line, "id", "required: a ticket has an id");
+        return CS_DATA;
+    }
+    if (!row->v[F_TK_ACCOUNT].set) {
+        ingest_bad_row(file, row->line, "organization_id",
+                       "the ticket has no organization, so no account");
+        return CS_DATA;
+    }
     if (resolved) {
         row->v[F_TK_RESOLVED].p = resolved;
         row->v[F_TK_RESOLVED].n = strlen(resolved);
@@ -142,6 +158,19 @@ enum csmap_rc zendesk_row(const cJSON *t, const char *file, struct buf *tags,
         return rc;
     }
     return CS_OK;
+}
+
+void zendesk_label(const cJSON *t, char *out, size_t n)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
+
+    if (cJSON_IsString(id))
+        snprintf(out, n, "ticket %.40s", id->valuestring);
+    else if (cJSON_IsNumber(id) && id->valuedouble >= 0 &&
+             id->valuedouble < 1e18)
+        snprintf(out, n, "ticket %.0f", id->valuedouble);
+    else
+        snprintf(out, n, "a ticket without an id");
 }
 
 /* The Segment group calls seen so far: user -> group, latest wins. */
@@ -171,41 +200,49 @@ void ingest_segment_free(struct ingest_segment *sg)
     mem_free(sg);
 }
 
+/* An id member given as a non-empty string or a whole number (written
+ * into tmp); NULL otherwise.  A number too large for tmp (1e40) is no
+ * id. */
+static const char *member_id(const cJSON *obj, const char *key, char tmp[32])
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    if (cJSON_IsString(item) && item->valuestring[0])
+        return item->valuestring;
+    if (cJSON_IsNumber(item) &&
+        snprintf(tmp, 32, "%.0f", item->valuedouble) < 32)
+        return tmp;
+    return NULL;
+}
+
 const char *ingest_segment_user(const cJSON *call, char tmp[32])
 {
-    const char *keys[] = {"userId", "anonymousId"};
+    const char *user = member_id(call, "userId", tmp);
 
-    for (size_t i = 0; i < 2; i++) {
-        const cJSON *item = cJSON_GetObjectItemCaseSensitive(call, keys[i]);
-        if (cJSON_IsString(item) && item->valuestring[0])
-            return item->valuestring;
-        /* A number too large for tmp (1e40) names no user. */
-        if (cJSON_IsNumber(item) &&
-            snprintf(tmp, 32, "%.0f", item->valuedouble) < 32)
-            return tmp;
-    }
-    return NULL;
+    return user ? user : member_id(call, "anonymousId", tmp);
 }
 
 enum segment_call segment_call_type(const cJSON *call)
 {
     const char *type = member_str(call, "type");
 
-    if (type && strcmp(type, "track") == 0)
+    if (!type || !type[0])
+        return SEG_NONE;
+    if (strcmp(type, "track") == 0)
         return SEG_TRACK;
-    if (type && strcmp(type, "group") == 0)
+    if (strcmp(type, "group") == 0)
         return SEG_GROUP;
     return SEG_OTHER;
 }
 
 enum csmap_rc ingest_segment_group(struct ingest_segment *sg, const cJSON *call)
 {
-    char tmp[32];
+    char tmp[32], gtmp[32];
     const char *user = ingest_segment_user(call, tmp);
-    const char *group = member_str(call, "groupId");
+    const char *group = member_id(call, "groupId", gtmp);
     char *copy;
 
-    if (!user || !group || !group[0])
+    if (!user || !group)
         return CS_OK;
     if (sg->n_groups == sg->cap_groups) {
         size_t cap = sg->cap_groups ? sg->cap_groups * 2 : 16;
@@ -227,7 +264,7 @@ enum csmap_rc ingest_segment_group(struct ingest_segment *sg, const cJSON *call)
 }
 
 const char *ingest_segment_account(const struct ingest_segment *sg,
-                                   const cJSON *call)
+                                   const cJSON *call, char out[32])
 {
     const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(call, "context");
     const cJSON *props = cJSON_GetObjectItemCaseSensitive(call, "properties");
@@ -236,9 +273,8 @@ const char *ingest_segment_account(const struct ingest_segment *sg,
     const char *user;
     int64_t idx;
 
-    if ((s = member_str(ctx, "groupId")) && s[0])
-        return s;
-    if ((s = member_str(props, "account_id")) && s[0])
+    if ((s = member_id(ctx, "groupId", out)) ||
+        (s = member_id(props, "account_id", out)))
         return s;
     user = ingest_segment_user(call, tmp);
     if (sg && user && strmap_get(&sg->users, user, strlen(user), &idx))
@@ -249,16 +285,17 @@ const char *ingest_segment_account(const struct ingest_segment *sg,
 enum csmap_rc segment_row(const struct ingest_segment *sg, const cJSON *call,
                           const char *file, struct row *row)
 {
-    const char *account = ingest_segment_account(sg, call);
-    char tmp[32];
+    char atmp[32], tmp[32];
+    const char *account = ingest_segment_account(sg, call, atmp);
     const char *user = ingest_segment_user(call, tmp);
     struct row_val *v = row->v;
 
     if (!account)
         return CS_NOTFOUND;
-    v[F_EV_ACCOUNT].p = account;
     v[F_EV_ACCOUNT].n = strlen(account);
-    v[F_EV_ACCOUNT].set = true;
+    v[F_EV_ACCOUNT].p =
+        account == atmp ? row_keep(row, atmp, strlen(atmp)) : account;
+    v[F_EV_ACCOUNT].set = v[F_EV_ACCOUNT].p != NULL;
     if (user) {
         v[F_EV_USER].n = strlen(user);
         v[F_EV_USER].p = user == tmp ? row_keep(row, tmp, strlen(tmp)) : user;

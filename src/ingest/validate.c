@@ -141,9 +141,17 @@ static unsigned long bad_rows_shown;
 
 #define BAD_ROWS_SHOWN_MAX 100
 
+static char bad_row_label[64];
+
 void ingest_bad_row_reset(void)
 {
     bad_rows_shown = 0;
+    bad_row_label[0] = '\0';
+}
+
+void ingest_bad_row_label(const char *label)
+{
+    snprintf(bad_row_label, sizeof(bad_row_label), "%s", label ? label : "");
 }
 
 void ingest_bad_row(const char *file, long line, const char *field,
@@ -163,9 +171,13 @@ void ingest_bad_row(const char *file, long line, const char *field,
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (field)
-        ingest_error("%s:%ld: %s: %s", file, line, field, msg);
+        ingest_error("%s:%ld: %s: %s%s%s%s", file, line, field, msg,
+                     bad_row_label[0] ? " [" : "", bad_row_label,
+                     bad_row_label[0] ? "]" : "");
     else
-        ingest_error("%s:%ld: %s", file, line, msg);
+        ingest_error("%s:%ld: %s%s%s%s", file, line, msg,
+                     bad_row_label[0] ? " [" : "", bad_row_label,
+                     bad_row_label[0] ? "]" : "");
 }
 
 /* Quote a value for a message: at most 40 bytes of it. */

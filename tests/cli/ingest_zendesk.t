@@ -29,7 +29,7 @@ ingest accounts.csv page.json
 --- exit 65
 --- stderr
 csmap: accounts.csv: accounts, 2 read, 2 loaded, 0 replaced, 0 rejected, 0 skipped
-csmap: error: page.json:7: organization_id: no account for Zendesk organization '999' (as zendesk:999 or as an account_id)
+csmap: error: page.json:7: organization_id: no account for Zendesk organization '999' (as zendesk:999 or as an account_id) [ticket 2]
 csmap: page.json: tickets (zendesk), 3 read, 2 loaded, 0 replaced, 1 rejected, 0 skipped
 --- sh
 test "$(sqlite3 csmap.db "SELECT tags || '|' || priority || '|' || (resolved_at - created_at) FROM ticket WHERE ticket_id = '1'")" = 'sso login|high|172800'

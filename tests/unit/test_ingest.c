@@ -160,17 +160,18 @@ test_segment_account_comes_from_context_properties_or_group(void **state)
                                  "\"properties\":{\"account_id\":\"prop\"}}");
     cJSON *by_group = cJSON_Parse("{\"type\":\"track\",\"userId\":\"u1\"}");
     cJSON *nobody = cJSON_Parse("{\"type\":\"track\",\"userId\":\"u2\"}");
+    char tmp[32];
 
     (void)state;
     assert_non_null(sg);
-    assert_null(ingest_segment_account(sg, by_group));
+    assert_null(ingest_segment_account(sg, by_group, tmp));
     assert_int_equal(ingest_segment_group(sg, group1), CS_OK);
-    assert_string_equal(ingest_segment_account(sg, by_group), "acme");
+    assert_string_equal(ingest_segment_account(sg, by_group, tmp), "acme");
     assert_int_equal(ingest_segment_group(sg, group2), CS_OK);
-    assert_string_equal(ingest_segment_account(sg, by_group), "beta");
-    assert_string_equal(ingest_segment_account(sg, by_ctx), "ctx");
-    assert_string_equal(ingest_segment_account(sg, by_prop), "prop");
-    assert_null(ingest_segment_account(sg, nobody));
+    assert_string_equal(ingest_segment_account(sg, by_group, tmp), "beta");
+    assert_string_equal(ingest_segment_account(sg, by_ctx, tmp), "ctx");
+    assert_string_equal(ingest_segment_account(sg, by_prop, tmp), "prop");
+    assert_null(ingest_segment_account(sg, nobody, tmp));
     cJSON_Delete(group1);
     cJSON_Delete(group2);
     cJSON_Delete(by_ctx);
