@@ -160,7 +160,10 @@ void json_init(struct json_reader *r, struct ingest_input *in,
 /*
  * The next element's bytes in *p, *n (not NUL-terminated; valid until the
  * next call).  CS_NOTFOUND at the end; CS_DATA when the document is
- * malformed (err, line; reading stops); CS_TOOBIG, CS_IO, CS_NOMEM.
+ * malformed (err, line; reading stops); CS_TOOBIG for a record over
+ * INGEST_MAX_RECORD (err, line; in JSON Lines the record is skipped and
+ * reading may go on, elsewhere it stops); CS_IO, CS_NOMEM.  Documents
+ * written one after the other are read as one.
  */
 enum csmap_rc json_next(struct json_reader *r, const char **p, size_t *n);
 

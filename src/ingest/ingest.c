@@ -696,6 +696,11 @@ static enum csmap_rc read_json(struct job *j)
         rc = json_next(&j->json, &p, &n);
         if (rc == CS_NOTFOUND)
             return CS_OK;
+        if (rc == CS_TOOBIG && j->json.mode == JSON_LINES) {
+            report_reader(j, j->json.line, j->json.err);
+            rc = CS_OK;
+            continue;
+        }
         if (rc == CS_DATA || rc == CS_TOOBIG) {
             report_reader(j, j->json.line, j->json.err);
             return CS_OK;

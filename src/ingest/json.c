@@ -168,6 +168,34 @@ static enum csmap_rc take_value(struct json_reader *r, const char **p,
     return CS_OK;
 }
 
+/* After a line longer than a record may be: drop the rest of it, so that
+ * reading goes on at the next line; CS_TOOBIG with the reason. */
+static enum csmap_rc skip_line(struct json_reader *r)
+{
+    struct ingest_input *in = r->in;
+    long line = r->cur_line;
+    enum csmap_rc rc;
+    size_t got;
+
+    for (;;) {
+        const char *nl = memchr(in->buf + in->pos, '\n', in->len - in->pos);
+        if (nl) {
+            in->pos = (size_t)(nl - in->buf);
+            break;
+        }
+        in->pos = in->len;
+        if (in->eof)
+            break;
+        if ((rc = ingest_input_fill(in, &got)))
+            return rc;
+    }
+    snprintf(r->err, sizeof(r->err), "record longer than %zu MB, skipped",
+             INGEST_MAX_RECORD >> 20);
+    r->line = line;
+    r->state = ST_OPEN;
+    return CS_TOOBIG;
+}
+
 /* The next line of JSON Lines that is not blank. */
 static enum csmap_rc next_line(struct json_reader *r, const char **p, size_t *n)
 {
@@ -184,7 +212,10 @@ static enum csmap_rc next_line(struct json_reader *r, const char **p, size_t *n)
         s = in->buf + in->pos;
         nl = memchr(s, '\n', in->len - in->pos);
         if (!nl && !in->eof) {
-            if ((rc = fill(r)))
+            rc = fill(r);
+            if (rc == CS_TOOBIG)
+                return skip_line(r);
+            if (rc)
                 return rc;
             continue;
         }
@@ -373,6 +404,9 @@ enum csmap_rc json_next(struct json_reader *r, const char **p, size_t *n)
     while (!got) {
         if ((rc = peek(r, &c)))
             return rc;
+        /* Documents one after the other (jq's output of several pages). */
+        if (r->state == ST_END && (c == '{' || c == '['))
+            r->state = ST_OPEN;
         if (r->state == ST_END || c < 0)
             return finish(r, c);
         if (r->state == ST_OPEN)
