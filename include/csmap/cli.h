@@ -34,6 +34,10 @@ struct cli_command {
  * Open the store named by --db.  With create false a missing store is an
  * error that says to run 'csmap ingest' first.  The caller closes it.
  */
+/* Say that no account is listed as of as_of: the store has none, or all
+ * sign up later.  Returns CS_NOTFOUND. */
+enum csmap_rc cli_no_accounts(struct store *st, int32_t as_of);
+
 enum csmap_rc cli_open_store(const struct cli *cli, bool create,
                              struct store **out);
 

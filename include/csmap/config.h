@@ -126,4 +126,8 @@ bool config_ready_for_signals(const struct config *cfg);
 
 void config_free(struct config *cfg);
 
+/* The selectors an "artifacts" entry may name (docs/configuration.md),
+ * NULL-terminated. */
+extern const char *const config_selectors[];
+
 #endif

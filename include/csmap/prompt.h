@@ -113,8 +113,9 @@ enum csmap_rc prompt_lib_file(struct prompt_lib *lib, const char *name,
 
 /*
  * The names of every file in both places, sorted, each once; partials
- * (leading '_') only when with_partials.  The caller frees the array and
- * each name with mem_free().
+ * (leading '_') only when with_partials; the array also ends with a
+ * NULL (none when *n is 0).  The caller frees the array and each name
+ * with mem_free().
  */
 enum csmap_rc prompt_lib_names(struct prompt_lib *lib, bool with_partials,
                                char ***names, size_t *n);

@@ -64,6 +64,11 @@ enum csmap_rc schedule_build(const struct config *cfg,
 
 void schedule_release(struct schedule *s);
 
+/* CS_CONFIG, each reported, when "artifacts" names an artifact not in
+ * known (NULL-terminated: the prompt layer's artifacts). */
+enum csmap_rc schedule_check_names(const struct config *cfg,
+                                   const char *const *known);
+
 /* Whether the weekly run makes artifact for account a (the map shows a
  * missing one as missing only then). */
 bool schedule_wants_account(const struct config *cfg, const char *artifact,

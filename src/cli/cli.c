@@ -2,6 +2,7 @@
 #include "csmap/cli.h"
 
 #include <errno.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,4 +73,27 @@ int cli_not_yet(const char *command)
 {
     log_error("'%s' is not available in this build of csmap yet", command);
     return EXIT_FAILURE_;
+}
+
+enum csmap_rc cli_no_accounts(struct store *st, int32_t as_of)
+{
+    sqlite3_stmt *q = NULL;
+    long long n = 0;
+    char d[11];
+
+    if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM account", -1, &q,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    date_format(as_of, d);
+    if (n == 0)
+        log_error("no accounts in '%s'; load them with 'csmap ingest "
+                  "FILE...'",
+                  store_path(st));
+    else
+        log_error("none of the %lld accounts in '%s' had signed up by %s; "
+                  "choose a later --as-of",
+                  n, store_path(st), d);
+    return CS_NOTFOUND;
 }

@@ -12,7 +12,10 @@
 #include "csmap/cli.h"
 #include "csmap/config.h"
 #include "csmap/log.h"
+#include "csmap/mem.h"
+#include "csmap/prompt.h"
 #include "csmap/redact.h"
+#include "csmap/schedule.h"
 #include "csmap/store.h"
 
 struct report {
@@ -161,6 +164,33 @@ static void check_redaction(struct report *r, const struct config *cfg)
          "redaction", detail);
 }
 
+/* The prompts load and the weekly schedule names only what they have. */
+static void check_prompts(struct report *r, const struct config *cfg)
+{
+    struct prompt_lib *lib = NULL;
+    char **names = NULL;
+    size_t n = 0;
+    char detail[256];
+
+    if (prompt_lib_open("prompts", &lib) ||
+        prompt_lib_names(lib, false, &names, &n)) {
+        line(r, "fail", "prompts", "the prompt templates cannot be read");
+    } else if (schedule_check_names(cfg, (const char *const *)names)) {
+        line(r, "fail", "schedule",
+             "'artifacts' names an artifact no prompt makes (see above)");
+    } else {
+        snprintf(detail, sizeof(detail), "%zu artifacts, %s", n,
+                 access("prompts", F_OK) == 0
+                     ? "with the workspace's prompts/ folder"
+                     : "all built in");
+        line(r, "ok", "prompts", detail);
+    }
+    for (size_t i = 0; i < n; i++)
+        mem_free(names[i]);
+    mem_free(names);
+    prompt_lib_free(lib);
+}
+
 int cmd_doctor(struct cli *cli, int argc, char **argv)
 {
     struct report r = {0, 0};
@@ -184,6 +214,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
     }
     check_store(&r, cli);
     if (cfg) {
+        check_prompts(&r, cfg);
         check_key(&r, cfg);
         check_redaction(&r, cfg);
         check_reachable(&r, cfg);

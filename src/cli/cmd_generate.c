@@ -163,9 +163,13 @@ static enum csmap_rc run(struct cli *cli, struct generate_args *a)
         goto out;
     subjects = p->hdr.scope == PROMPT_SCOPE_SEGMENT ? set->n_segments
                                                     : set->n_accounts;
+    if (set->n_accounts == 0 && !a->account && !a->segment) {
+        rc = cli_no_accounts(st, a->as_of);
+        goto out;
+    }
     if (subjects == 0) {
-        log_error("no accounts as of the chosen date; load data with "
-                  "'csmap ingest'");
+        log_error("nothing to generate '%s' for as of the chosen date",
+                  p->hdr.name);
         rc = CS_NOTFOUND;
         goto out;
     }

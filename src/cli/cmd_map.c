@@ -88,18 +88,13 @@ static enum csmap_rc compute(struct store *st, const struct config *cfg,
     int32_t dates[3] = {a->as_of, a->as_of - 7, a->as_of - TREND_DAYS};
     struct sig_set *sets[3];
     enum csmap_rc rc;
-    char d[11];
 
     if ((rc = sig_compute_dates(st, cfg, dates, 3, NULL, NULL, sets)))
         return rc;
     *now = sets[0];
     *before = sets[2];
     if ((*now)->n_accounts == 0) {
-        date_format(a->as_of, d);
-        log_error("no account had signed up by %s in '%s'; load data with "
-                  "'csmap ingest FILE...'",
-                  d, store_path(st));
-        rc = CS_NOTFOUND;
+        rc = cli_no_accounts(st, a->as_of);
     } else {
         rc = sig_alerts_with(*now, sets[1]);
     }

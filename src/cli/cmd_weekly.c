@@ -259,6 +259,35 @@ static enum csmap_rc compute(struct store *st, const struct config *cfg,
     return rc;
 }
 
+/* The configured schedule names only artifacts the prompts have. */
+static enum csmap_rc check_schedule(const struct config *cfg,
+                                    struct prompt_lib *lib)
+{
+    char **names = NULL;
+    size_t n = 0;
+    enum csmap_rc rc = prompt_lib_names(lib, false, &names, &n);
+
+    if (!rc)
+        rc = schedule_check_names(cfg, (const char *const *)names);
+    for (size_t i = 0; i < n; i++)
+        mem_free(names[i]);
+    mem_free(names);
+    return rc;
+}
+
+static enum csmap_rc make_out_dir(const char *dir)
+{
+    struct stat sb;
+
+    if (mkdir(dir, 0755) == 0)
+        return CS_OK;
+    if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return CS_OK;
+    log_error("cannot write the week's files into '%s': %s", dir,
+              errno == EEXIST ? "it is not a folder" : strerror(errno));
+    return CS_IO;
+}
+
 static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
 {
     struct config *cfg = NULL;
@@ -276,21 +305,15 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
         rc = CS_CONFIG;
         goto out;
     }
+    /* What the user can fix is said before any work is done. */
+    if ((rc = prompt_lib_open("prompts", &lib)) ||
+        (rc = check_schedule(cfg, lib)) || (rc = make_out_dir(a->out_dir)))
+        goto out;
     if ((rc = cli_open_store(cli, false, &st)) ||
         (rc = compute(st, cfg, a->as_of, &now, &before)))
         goto out;
     if (now->n_accounts == 0) {
-        log_error("no accounts as of the chosen date in '%s'; load data "
-                  "with 'csmap ingest FILE...'",
-                  store_path(st));
-        rc = CS_DATA;
-        goto out;
-    }
-    if ((rc = prompt_lib_open("prompts", &lib)))
-        goto out;
-    if (mkdir(a->out_dir, 0755) != 0 && errno != EEXIST) {
-        log_error("cannot create '%s': %s", a->out_dir, strerror(errno));
-        rc = CS_IO;
+        rc = cli_no_accounts(st, a->as_of);
         goto out;
     }
     gen_rc = generate_all(st, cfg, now, lib, a, &g);

@@ -133,8 +133,13 @@ enum csmap_rc sig_cli_compute_dates(struct sig_cli_env *env,
     if (rc || n == 0 || out[0]->n_accounts > 0)
         return rc;
     date_format(days[0], d);
-    log_error("no accounts in '%s' as of %s; load them with 'csmap ingest'",
-              store_path(env->st), d);
+    if (o->account)
+        log_error("account '%s' had not signed up by %s", o->account, d);
+    else if (o->segment)
+        log_error("no account of segment '%s' had signed up by %s", o->segment,
+                  d);
+    else
+        cli_no_accounts(env->st, days[0]);
     for (size_t k = 0; k < n; k++) {
         sig_set_free(out[k]);
         out[k] = NULL;

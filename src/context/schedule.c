@@ -30,24 +30,6 @@ static const struct {
 
 #define N_DEFAULTS (sizeof(defaults) / sizeof(defaults[0]))
 
-static const char *const selector_names[] = {
-    "segments",
-    "all",
-    "stuck",
-    "dormant",
-    "anomaly",
-    "red",
-    "yellow",
-    "green",
-    "renewal_window",
-    "renewal_risk",
-    "high_potential",
-    "tickets_30d",
-    "repeat_topics",
-    "sponsor_left",
-    NULL,
-};
-
 static bool is_str(const char *s, const char *want)
 {
     return s && strcmp(s, want) == 0;
@@ -84,7 +66,7 @@ static bool selects(const char *sel, const struct sig_account *a)
 
 static bool known_selector(const char *s)
 {
-    for (const char *const *k = selector_names; *k; k++)
+    for (const char *const *k = config_selectors; *k; k++)
         if (strcmp(*k, s) == 0)
             return true;
     return false;
@@ -278,6 +260,24 @@ bool schedule_wants_segments(const struct config *cfg, const char *artifact)
     return false;
 }
 
+enum csmap_rc schedule_check_names(const struct config *cfg,
+                                   const char *const *known)
+{
+    const cJSON *v;
+    enum csmap_rc rc = CS_OK;
+
+    cJSON_ArrayForEach(v, cfg->artifacts)
+    {
+        if (!known_name(known, v->string)) {
+            log_error("%s: artifacts.%s: no such artifact; see 'csmap "
+                      "prompts ls'",
+                      cfg->path, v->string);
+            rc = CS_CONFIG;
+        }
+    }
+    return rc;
+}
+
 enum csmap_rc schedule_build(const struct config *cfg,
                              const struct sig_set *set,
                              const char *const *known, struct schedule *out)
@@ -288,15 +288,8 @@ enum csmap_rc schedule_build(const struct config *cfg,
     enum csmap_rc rc = CS_OK;
 
     memset(out, 0, sizeof(*out));
-    cJSON_ArrayForEach(v, conf)
-    {
-        if (!known_name(known, v->string)) {
-            log_error("%s: artifacts.%s: no such artifact; see 'csmap "
-                      "prompts ls'",
-                      cfg->path, v->string);
-            return CS_CONFIG;
-        }
-    }
+    if ((rc = schedule_check_names(cfg, known)))
+        return rc;
     for (size_t i = 0; i < N_DEFAULTS && !rc; i++) {
         char buf[4][32];
         const char *sels[4];

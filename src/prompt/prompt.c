@@ -613,15 +613,18 @@ static enum csmap_rc names_add(char ***names, size_t *n, const char *s,
         if (c > 0 || (c == 0 && (*names)[at][len] != '\0'))
             break;
     }
-    if (!(l = mem_realloc(*names, (*n + 1) * sizeof(*l))))
+    /* Room for one more name and the NULL that ends the list. */
+    if (!(l = mem_realloc(*names, (*n + 2) * sizeof(*l))))
         return CS_NOMEM;
     *names = l;
     memmove(l + at + 1, l + at, (*n - at) * sizeof(*l));
     if (!(l[at] = mem_strndup(s, len))) {
         memmove(l + at, l + at + 1, (*n - at) * sizeof(*l));
+        l[*n] = NULL;
         return CS_NOMEM;
     }
     (*n)++;
+    l[*n] = NULL;
     return CS_OK;
 }
 

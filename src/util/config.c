@@ -375,20 +375,31 @@ static void load_health(struct loader *ld, const cJSON *root,
                         struct config *cfg)
 {
     static const char *const known[] = {"owner", "weights", "bands", NULL};
+    static const char *const weight_keys[] = {"usage", "support", "sponsor",
+                                              "feedback", NULL};
+    static const char *const band_keys[] = {"red", "yellow", NULL};
     const cJSON *he = section(ld, root, "health");
-    size_t mark = enter(ld, "health");
+    size_t mark = enter(ld, "health"), inner;
     const cJSON *w, *b;
     double sum;
 
     get_string(ld, he, "owner", "CS lead", &cfg->health.owner);
     w = section(ld, he, "weights");
     b = section(ld, he, "bands");
+    inner = enter(ld, "weights");
     get_number(ld, w, "usage", 0, 1000, &cfg->health.w_usage);
     get_number(ld, w, "support", 0, 1000, &cfg->health.w_support);
     get_number(ld, w, "sponsor", 0, 1000, &cfg->health.w_sponsor);
     get_number(ld, w, "feedback", 0, 1000, &cfg->health.w_feedback);
+    if (w)
+        warn_unknown(ld, w, weight_keys);
+    leave(ld, inner);
+    inner = enter(ld, "bands");
     get_number(ld, b, "red", 0, 100, &cfg->health.band_red);
     get_number(ld, b, "yellow", 0, 100, &cfg->health.band_yellow);
+    if (b)
+        warn_unknown(ld, b, band_keys);
+    leave(ld, inner);
     sum = cfg->health.w_usage + cfg->health.w_support + cfg->health.w_sponsor +
           cfg->health.w_feedback;
     if (sum <= 0)
@@ -526,8 +537,9 @@ static void load_llm(struct loader *ld, const cJSON *root, struct config *cfg)
                                         "redact",
                                         "redact_patterns",
                                         NULL};
+    static const char *const price_keys[] = {"input", "output", NULL};
     const cJSON *llm = section(ld, root, "llm");
-    size_t mark = enter(ld, "llm");
+    size_t mark = enter(ld, "llm"), inner;
     const char *url, *model, *env;
     const cJSON *price;
     char *dir = NULL;
@@ -559,8 +571,12 @@ static void load_llm(struct loader *ld, const cJSON *root, struct config *cfg)
     get_int(ld, llm, "tokens_per_minute", 0, 1000000000,
             &cfg->llm.tokens_per_minute);
     price = section(ld, llm, "price_per_mtok");
+    inner = enter(ld, "price_per_mtok");
     get_number(ld, price, "input", 0, 10000, &cfg->llm.price_input_per_mtok);
     get_number(ld, price, "output", 0, 10000, &cfg->llm.price_output_per_mtok);
+    if (price)
+        warn_unknown(ld, price, price_keys);
+    leave(ld, inner);
     get_number(ld, llm, "temperature", 0, 2, &cfg->llm.temperature);
     get_int(ld, llm, "max_tokens", 1, 1000000, &cfg->llm.max_tokens);
     get_int(ld, llm, "context_tokens", 100, 10000000, &cfg->llm.context_tokens);
@@ -600,6 +616,79 @@ static void set_defaults(struct config *cfg)
     cfg->llm.redact = true;
 }
 
+const char *const config_selectors[] = {
+    "segments",
+    "all",
+    "stuck",
+    "dormant",
+    "anomaly",
+    "red",
+    "yellow",
+    "green",
+    "renewal_window",
+    "renewal_risk",
+    "high_potential",
+    "tickets_30d",
+    "repeat_topics",
+    "sponsor_left",
+    NULL,
+};
+
+static bool is_selector(const char *s)
+{
+    for (const char *const *k = config_selectors; *k; k++)
+        if (strcmp(*k, s) == 0)
+            return true;
+    return false;
+}
+
+/* "artifacts": each entry false, null, a selector or a list of them. */
+static void load_artifacts(struct loader *ld, const cJSON *artifacts)
+{
+    const cJSON *v, *item;
+    size_t mark = enter(ld, "artifacts");
+
+    cJSON_ArrayForEach(v, artifacts)
+    {
+        int n = 0;
+
+        if (cJSON_IsFalse(v) || cJSON_IsNull(v))
+            continue;
+        if (cJSON_IsString(v)) {
+            if (!is_selector(v->valuestring))
+                fail(ld, v->string,
+                     "'%s' is not a selector (see docs/configuration.md)",
+                     v->valuestring);
+            continue;
+        }
+        if (cJSON_IsTrue(v)) {
+            fail(ld, v->string,
+                 "true does not say for whom; name a selector such as "
+                 "\"all\" or \"segments\", or a list of them");
+            continue;
+        }
+        if (!cJSON_IsArray(v)) {
+            fail(ld, v->string,
+                 "must be a selector, a list of selectors, or false");
+            continue;
+        }
+        cJSON_ArrayForEach(item, v)
+        {
+            if (!cJSON_IsString(item) || ++n > 16) {
+                fail(ld, v->string, "must be a list of at most 16 selectors");
+                break;
+            }
+            if (!is_selector(item->valuestring)) {
+                fail(ld, v->string,
+                     "'%s' is not a selector (see docs/configuration.md)",
+                     item->valuestring);
+                break;
+            }
+        }
+    }
+    leave(ld, mark);
+}
+
 static void load_all(struct loader *ld, cJSON *root, struct config *cfg)
 {
     static const char *const known[] = {
@@ -628,6 +717,8 @@ static void load_all(struct loader *ld, cJSON *root, struct config *cfg)
         fail(ld, "sources", "must be an object of source name to mapping");
     if (artifacts && !cJSON_IsNull(artifacts) && !cJSON_IsObject(artifacts))
         fail(ld, "artifacts", "must be an object");
+    else if (artifacts)
+        load_artifacts(ld, artifacts);
     cfg->sources = cJSON_IsObject(sources) ? sources : NULL;
     cfg->artifacts = cJSON_IsObject(artifacts) ? artifacts : NULL;
     warn_unknown(ld, root, known);

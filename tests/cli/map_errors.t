@@ -51,7 +51,7 @@ map --as-of 2020-01-01
 --- exit 1
 --- stdout
 --- stderr ~
-^csmap: error: no account had signed up by 2020-01-01 in 'csmap.db'; load data with 'csmap ingest FILE...'
+^csmap: error: none of the 2 accounts in 'csmap.db' had signed up by 2020-01-01; choose a later --as-of$
 --- run
 map --as-of 2026-03-01 --segment mid-market
 --- exit 1

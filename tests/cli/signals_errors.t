@@ -44,7 +44,7 @@ health --account acme --compare 2026-3-1
 signals --as-of 2025-12-31
 --- exit 1
 --- stderr ~
-^csmap: error: no accounts in 'csmap.db' as of 2025-12-31; load them with 'csmap ingest'$
+^csmap: error: none of the 3 accounts in 'csmap.db' had signed up by 2025-12-31; choose a later --as-of$
 --- run
 --config missing.json signals
 --- exit 1

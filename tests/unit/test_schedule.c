@@ -139,16 +139,22 @@ static void test_map_and_schedule_agree_on_what_is_needed(void **state)
 static void test_unknown_selector_or_artifact_is_refused(void **state)
 {
     static const char *const known[] = {"health-brief", NULL};
-    struct config *cfg = parse("{\"artifacts\": {\"health-brief\": "
-                               "\"purple\"}}");
+    static const char bad_selector[] =
+        "{\"artifacts\": {\"health-brief\": \"purple\"}}";
+    struct config *cfg = NULL;
     struct config *cfg2 = parse("{\"artifacts\": {\"haiku\": \"all\"}}");
     struct schedule s;
 
     (void)state;
-    assert_int_equal(schedule_build(cfg, &set, NULL, &s), CS_CONFIG);
-    assert_int_equal(s.n_items, 0);
+    /* A selector is checked when the configuration loads. */
+    assert_int_equal(
+        config_parse("csmap.json", bad_selector, strlen(bad_selector), &cfg),
+        CS_CONFIG);
+    assert_null(cfg);
+    /* An artifact name, against the prompts, when the schedule is built. */
+    assert_int_equal(schedule_check_names(cfg2, known), CS_CONFIG);
     assert_int_equal(schedule_build(cfg2, &set, known, &s), CS_CONFIG);
-    config_free(cfg);
+    assert_int_equal(s.n_items, 0);
     config_free(cfg2);
 }
 
