@@ -24,6 +24,7 @@ struct gen_options {
     bool print;          /* print each answer on stdout */
     bool stream;         /* print text as it arrives (one artifact) */
     bool progress;       /* a progress bar on stderr */
+    bool strict_checks;  /* an answer failing its checks fails the run */
     struct llm_options llm;
 };
 
@@ -40,6 +41,8 @@ struct gen_result {
     char *path;     /* the written file, relative to out_dir; or NULL */
     int ungrounded; /* numbers the checks could not find in the context */
     int sections_missing;
+    int keys_missing;  /* JSON answers: declared keys not in it */
+    bool json_invalid; /* a JSON answer that does not parse */
 };
 
 struct gen;

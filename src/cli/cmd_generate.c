@@ -43,6 +43,7 @@ static enum csmap_rc parse_args(int argc, char **argv, struct generate_args *a)
     a->as_of = date_today();
     a->gen.llm = (struct llm_options)LLM_OPTIONS_INIT;
     a->gen.out_dir = "out";
+    a->gen.strict_checks = true;
     while ((c = getopt_long(argc, argv, "o:j:", opts, NULL)) != -1 && !rc) {
         switch (c) {
         case 'a':

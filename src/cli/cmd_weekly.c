@@ -103,6 +103,11 @@ static enum csmap_rc write_index(const struct weekly_args *a,
 
         if (r->status == GEN_FAILED)
             snprintf(checks, sizeof(checks), "-");
+        else if (r->json_invalid)
+            snprintf(checks, sizeof(checks), "invalid JSON");
+        else if (r->keys_missing)
+            snprintf(checks, sizeof(checks), "%d ungrounded, %d keys missing",
+                     r->ungrounded, r->keys_missing);
         else if (r->ungrounded || r->sections_missing)
             snprintf(checks, sizeof(checks),
                      "%d ungrounded, %d sections missing", r->ungrounded,

@@ -64,10 +64,14 @@ static const struct cli_command commands[] = {
      "again.  --dry-run prints the exact messages, their estimated tokens\n"
      "and cost, and sends nothing.\n"
      "\n"
+     "An answer that lacks a section or a JSON key, or is not valid\n"
+     "JSON, is kept and written but said on standard error; numbers not\n"
+     "found in the data are flagged in the cache and the map.\n"
+     "\n"
      "Exit status: 0 when every artifact was made; 69 provider\n"
      "unavailable (bad key, unknown model, no recorded answer); 75 a\n"
-     "temporary failure outlasted the retries; 65 a malformed answer;\n"
-     "1 other failures; 2 bad usage.\n",
+     "temporary failure outlasted the retries; 65 an answer that could\n"
+     "not be read or failed its checks; 1 other failures; 2 bad usage.\n",
      cmd_generate},
     {"health", "scores, bands, drivers",
      "usage: csmap health [--account ID] [--segment S] [--as-of D]\n"
@@ -177,9 +181,12 @@ static const struct cli_command commands[] = {
      "(default: out).  Rerunning the same week sends nothing; an\n"
      "interrupted run finishes where it stopped.\n"
      "\n"
+     "Answers that fail their checks are kept, said on standard error\n"
+     "and flagged in the index and the map, for a person to review.\n"
+     "\n"
      "Exit status: 0 when every artifact was made, 69 or 75 when some\n"
-     "failed (the map and the rest are still written), 65 for an empty\n"
-     "store.\n",
+     "failed (the map and the rest are still written), 1 for a bad\n"
+     "configuration or a store with no account as of the date.\n",
      cmd_weekly},
 };
 

@@ -53,7 +53,7 @@ struct gen {
     size_t n_pending, cap_pending;
 
     size_t done;
-    long generated, cached, failed;
+    long generated, cached, failed, malformed;
     long tokens_in, tokens_out;
     double cost;
     enum csmap_rc first_failure;
@@ -269,15 +269,36 @@ static enum csmap_rc write_artifact(struct gen *g, struct gen_result *r,
 }
 
 /* Count what the checks found, for the result and the summary. */
-static void note_checks(struct gen_result *r, const char *checks_json)
+static void note_checks(struct gen *g, struct gen_result *r,
+                        const char *checks_json)
 {
     cJSON *c = checks_json ? cJSON_Parse(checks_json) : NULL;
+    char what[160];
 
     r->ungrounded =
         cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "ungrounded"));
     r->sections_missing = cJSON_GetArraySize(
         cJSON_GetObjectItemCaseSensitive(c, "sections_missing"));
+    r->keys_missing =
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "keys_missing"));
+    r->json_invalid =
+        cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "json_valid"));
     cJSON_Delete(c);
+    if (!r->json_invalid && !r->keys_missing && !r->sections_missing)
+        return;
+    /* Kept, so that it can be read and judged; said, so it is not
+     * mistaken for a good one. */
+    g->malformed++;
+    if (r->json_invalid)
+        snprintf(what, sizeof(what), "the answer is not valid JSON");
+    else if (r->keys_missing)
+        snprintf(what, sizeof(what), "the answer lacks %d of its JSON keys",
+                 r->keys_missing);
+    else
+        snprintf(what, sizeof(what), "the answer lacks %d of its sections",
+                 r->sections_missing);
+    log_warn("%s for '%s': %s; kept in the cache (csmap cache show %.12s)",
+             r->artifact, r->subject, what, r->key);
 }
 
 static void print_answer(const char *text)
@@ -297,7 +318,7 @@ static enum csmap_rc use_cached(struct gen *g, struct gen_result *r,
     enum csmap_rc rc;
 
     r->status = GEN_CACHED;
-    note_checks(r, e->checks);
+    note_checks(g, r, e->checks);
     g->cached++;
     g->done++;
     rc = write_artifact(g, r, e->output, p->hdr.output == PROMPT_OUTPUT_JSON);
@@ -409,7 +430,7 @@ static void on_done(void *ctx, const struct llm_done_info *info,
         goto out;
     r->status = GEN_GENERATED;
     cached = true;
-    note_checks(r, checks_text);
+    note_checks(g, r, checks_text);
     g->generated++;
     g->done++;
     g->tokens_in += resp->input_tokens;
@@ -452,32 +473,80 @@ static enum csmap_rc keep_pending(struct gen *g, struct pending *p)
     return CS_OK;
 }
 
-/* The JSON Schema of a JSON artifact: an object with its top-level keys. */
+/* The schema of the object member name of obj's schema, made when new. */
+static cJSON *schema_member(cJSON *obj, const char *name, size_t n)
+{
+    cJSON *props = cJSON_GetObjectItemCaseSensitive(obj, "properties");
+    cJSON *req = cJSON_GetObjectItemCaseSensitive(obj, "required");
+    cJSON *m;
+    char key[128];
+
+    if (n == 0 || n >= sizeof(key))
+        return NULL;
+    memcpy(key, name, n);
+    key[n] = '\0';
+    if (!props && !(props = cJSON_AddObjectToObject(obj, "properties")))
+        return NULL;
+    if (!req && !(req = cJSON_AddArrayToObject(obj, "required")))
+        return NULL;
+    if ((m = cJSON_GetObjectItemCaseSensitive(props, key)))
+        return m;
+    if (!cJSON_AddItemToArray(req, cJSON_CreateString(key)))
+        return NULL;
+    return cJSON_AddObjectToObject(props, key);
+}
+
+/* Make s the schema of an object (or, with array, of a list of them). */
+static cJSON *schema_object(cJSON *s, bool array)
+{
+    cJSON *items;
+
+    if (!array) {
+        if (!cJSON_HasObjectItem(s, "type"))
+            cJSON_AddStringToObject(s, "type", "object");
+        return s;
+    }
+    if (!cJSON_HasObjectItem(s, "type"))
+        cJSON_AddStringToObject(s, "type", "array");
+    if (!(items = cJSON_GetObjectItemCaseSensitive(s, "items")) &&
+        !(items = cJSON_AddObjectToObject(s, "items")))
+        return NULL;
+    return schema_object(items, false);
+}
+
+/*
+ * The JSON Schema of a JSON artifact, from the keys its header declares:
+ * "emails" is a required member, "emails[].subject" a required member of
+ * each object of the list emails, "plan.name" one of the object plan.
+ */
 static char *json_schema(const struct prompt *p)
 {
     cJSON *schema = cJSON_CreateObject();
-    cJSON *req = cJSON_AddArrayToObject(schema, "required");
     char *text = NULL;
 
-    if (!schema || !req || !cJSON_AddStringToObject(schema, "type", "object"))
+    if (!schema || !cJSON_AddStringToObject(schema, "type", "object") ||
+        !cJSON_AddArrayToObject(schema, "required"))
         goto out;
     for (size_t i = 0; i < p->hdr.n_json_keys; i++) {
         const char *k = p->hdr.json_keys[i];
-        size_t n = strcspn(k, ".[");
-        bool seen = false;
-        cJSON *item;
-        cJSON_ArrayForEach(item, req)
-        {
-            seen |= strlen(item->valuestring) == n &&
-                    strncmp(item->valuestring, k, n) == 0;
+        cJSON *at = schema;
+
+        while (at && *k) {
+            size_t n = strcspn(k, ".[");
+            at = schema_member(at, k, n);
+            k += n;
+            if (at && strncmp(k, "[]", 2) == 0) {
+                k += 2;
+                if (*k == '.')
+                    at = schema_object(at, true);
+            } else if (at && *k == '.') {
+                at = schema_object(at, false);
+            }
+            if (*k == '.')
+                k++;
         }
-        if (!seen) {
-            char *top = mem_strndup(k, n);
-            if (!top)
-                goto out;
-            cJSON_AddItemToArray(req, cJSON_CreateString(top));
-            mem_free(top);
-        }
+        if (!at)
+            goto out;
     }
     text = cJSON_PrintUnformatted(schema);
 out:
@@ -638,15 +707,20 @@ out:
 
 static void summary(struct gen *g)
 {
+    char checks[64] = "";
+
     if (g->opt.dry_run) {
         log_note("dry run: %zu request%s printed, nothing sent", g->done,
                  g->done == 1 ? "" : "s");
         return;
     }
-    log_note("%ld generated, %ld from cache, %ld failed; %ld tokens in, "
+    if (g->malformed)
+        snprintf(checks, sizeof(checks), ", %ld failing their checks",
+                 g->malformed);
+    log_note("%ld generated, %ld from cache, %ld failed%s; %ld tokens in, "
              "%ld out; $%.4f; %.1f s",
-             g->generated, g->cached, g->failed, g->tokens_in, g->tokens_out,
-             g->cost, elapsed_s(&g->started));
+             g->generated, g->cached, g->failed, checks, g->tokens_in,
+             g->tokens_out, g->cost, elapsed_s(&g->started));
 }
 
 enum csmap_rc gen_run(struct gen *g)
@@ -662,6 +736,8 @@ enum csmap_rc gen_run(struct gen *g)
     if (!g->opt.dry_run)
         cache_run_end(g->st, &g->run);
     summary(g);
+    if (!g->first_failure && g->malformed && g->opt.strict_checks)
+        return CS_DATA;
     return g->first_failure;
 }
 
