@@ -27,6 +27,8 @@
  *   404        model not found
  *   big        a 200 of 9 MB
  *   sse-cut    a stream cut in the middle of an event
+ *   careless   a 200 whose answer ignores the form asked for: no
+ *              sections, and prose where JSON was asked
  * --delay-ms N delays every answer (benchmarks).
  *
  * GET /stats answers {"requests", "max_inflight", "auth_match",
@@ -222,15 +224,114 @@ static enum MHD_Result send_pieces(struct MHD_Connection *c, const char *type,
     return ret;
 }
 
+/* The instructions of a request: the system message (OpenAI) or the
+ * system field (Anthropic). */
+static const char *system_text(const cJSON *req)
+{
+    const cJSON *sys = cJSON_GetObjectItemCaseSensitive(req, "system");
+    const cJSON *m;
+
+    if (cJSON_IsString(sys))
+        return sys->valuestring;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(req, "messages"))
+    {
+        const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
+        const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+        if (cJSON_IsString(role) && !strcmp(role->valuestring, "system") &&
+            cJSON_IsString(content))
+            return content->valuestring;
+    }
+    return "";
+}
+
+/* A value for a schema: an object with every property and required
+ * key, a list of one such value, or a string. */
+static cJSON *value_for(const cJSON *schema)
+{
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(schema, "type");
+    const char *t = cJSON_IsString(type) ? type->valuestring : "string";
+    const cJSON *p;
+    cJSON *v;
+
+    if (!strcmp(t, "array")) {
+        v = cJSON_CreateArray();
+        cJSON_AddItemToArray(
+            v, value_for(cJSON_GetObjectItemCaseSensitive(schema, "items")));
+        return v;
+    }
+    if (!strcmp(t, "boolean"))
+        return cJSON_CreateTrue();
+    if (strcmp(t, "object"))
+        return cJSON_CreateString("mock text");
+    v = cJSON_CreateObject();
+    cJSON_ArrayForEach(p,
+                       cJSON_GetObjectItemCaseSensitive(schema, "properties"))
+    {
+        cJSON_AddItemToObject(v, p->string, value_for(p));
+    }
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(schema, "required"))
+    {
+        if (cJSON_IsString(p) && !cJSON_HasObjectItem(v, p->valuestring))
+            cJSON_AddStringToObject(v, p->valuestring, "mock text");
+    }
+    return v;
+}
+
+static char *json_answer(const cJSON *schema)
+{
+    cJSON *v = value_for(schema);
+    char *text = cJSON_PrintUnformatted(v);
+
+    cJSON_Delete(v);
+    return text;
+}
+
+/*
+ * The answer of a well-behaved model, made from the request alone: the
+ * keys of its JSON schema, or a section for each "## " heading its
+ * instructions ask for.  The digest of the request is written in letters,
+ * so the answer holds no number to ground.
+ */
 static char *answer_text(const char *body, const char *model)
 {
-    char *text = NULL;
+    cJSON *req = cJSON_Parse(body);
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(req, "response_format"),
+            "json_schema"),
+        "schema");
+    const char *sys = system_text(req);
+    uint32_t h = digest(body);
+    char mark[9], *text = NULL, *sections = NULL;
+    size_t n_sections = 0;
+    FILE *f;
 
+    if (cJSON_IsObject(schema)) {
+        text = json_answer(schema);
+        cJSON_Delete(req);
+        return text;
+    }
+    for (int i = 0; i < 8; i++)
+        mark[i] = (char)('a' + ((h >> (4 * i)) & 15));
+    mark[8] = '\0';
+    f = open_memstream(&sections, &n_sections);
+    for (const char *line = sys; f && line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+
+        if (len > 3 && !strncmp(line, "## ", 3))
+            fprintf(f, "%.*s\nMock text.\n\n", (int)len, line);
+        line = end ? end + 1 : NULL;
+    }
+    if (f)
+        fclose(f);
     if (asprintf(&text,
-                 "# Mock answer\n\nModel %s read a prompt of %zu bytes "
-                 "(digest %08x).\n\n## Next step\nCall the sponsor.\n",
-                 model, strlen(body), digest(body)) < 0)
-        return NULL;
+                 "# Mock answer\n\nModel %s read the prompt (digest %s).\n\n"
+                 "%s## Next step\nCall the sponsor.\n",
+                 model, mark, sections ? sections : "") < 0)
+        text = NULL;
+    free(sections);
+    cJSON_Delete(req);
     return text;
 }
 
@@ -432,11 +533,14 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status,
 }
 
 static enum MHD_Result send_answer(struct MHD_Connection *c, bool anthropic,
-                                   const char *body, bool stream, bool cut)
+                                   const char *body, bool stream, bool cut,
+                                   bool careless)
 {
     cJSON *req = cJSON_Parse(body);
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(req, "model");
-    char *text = answer_text(body, cJSON_IsString(m) ? m->valuestring : "?");
+    char *text =
+        careless ? strdup("Here are a few thoughts: the account looks fine.\n")
+                 : answer_text(body, cJSON_IsString(m) ? m->valuestring : "?");
     long in = (long)strlen(body) / 4, out;
     char *s;
     enum MHD_Result ret;
@@ -555,7 +659,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, const char *url,
     if (!strcmp(f, "big"))
         return send_big(c);
     return send_answer(c, anthropic, body, stream,
-                       !strcmp(f, "truncated") || !strcmp(f, "sse-cut"));
+                       !strcmp(f, "truncated") || !strcmp(f, "sse-cut"),
+                       !strcmp(f, "careless"));
 }
 
 static void note_request(struct MHD_Connection *c, const char *url,

@@ -29,6 +29,8 @@ CASES = {
     "404": ([], 69, 0, {}),
     "400": ([], 1, 0, {}),
     "big": ([], 1, 0, {}),
+    # answers that fail their checks are kept, said, and fail the run
+    "careless": ([], 65, 4, {}),
     "429-then-ok": ([], 0, 4, {}),
     "500-then-ok": ([], 0, 4, {}),
     "503-then-ok": ([], 0, 4, {}),
@@ -85,6 +87,12 @@ def judge(t, result):
                              r.err)]
     t.check(not missing, name + ": every failed account is named",
             "not named: %s; stderr: %s" % (missing, r.err[-300:]))
+    if mode == "careless":
+        unsaid = [a for a in ACCOUNTS if not re.search(
+            r"csmap: warning: health-brief for '%s': the answer lacks" % a,
+            r.err)]
+        t.check(not unsaid, name + ": every answer failing its checks is "
+                "named", "not named: %s" % unsaid)
     m = re.search(r"(\d+) generated, (\d+) from cache, (\d+) failed", r.err)
     t.check(m is not None and int(m.group(1)) == want_ok and
             int(m.group(3)) == len(ACCOUNTS) - want_ok,
