@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csmap/date.h"
 #include "csmap/log.h"
 #include "csmap/mem.h"
 #include "llm_int.h"
@@ -108,13 +109,16 @@ static enum csmap_rc report_miss(const char *dir,
     const char *subject = info->subject ? info->subject : "";
     const char *scope = info->scope ? info->scope : "account";
     struct buf m = BUF_INIT;
+    char as_of[11];
 
+    date_format(info->as_of, as_of);
     buf_printf(&m,
                "no recorded answer for %s of %s '%s' in '%s' (looked for "
                "%s.json and %s/%s.%s); record one with a real provider: "
-               "'csmap generate %s --%s %s --record %s'",
+               "'csmap generate %s --%s %s --as-of %s --provider openai "
+               "--record %s' (or anthropic)",
                artifact, scope, subject, dir, fkey, artifact, subject,
-               json ? "json" : "md", artifact, scope, subject, dir);
+               json ? "json" : "md", artifact, scope, subject, as_of, dir);
     log_error("%s", m.data ? buf_str(&m) : "no recorded answer");
     resp->error = buf_detach(&m);
     return CS_UNAVAILABLE;

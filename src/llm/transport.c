@@ -253,6 +253,12 @@ enum csmap_rc llm_client_new(const struct config *cfg,
         goto out;
     if ((rc = client_settings(c, cfg, opts ? opts : &none)))
         goto out;
+    if (!c->prov && c->record_dir) {
+        log_error("--record needs a real provider: the fixture provider "
+                  "only replays (add --provider openai or anthropic)");
+        rc = CS_USAGE;
+        goto out;
+    }
     if (c->prov && (rc = client_transport(c)))
         goto out;
     *out = c;

@@ -971,11 +971,29 @@ static void test_fixture_miss_says_how_to_record(void **state)
              "csmap: error: no recorded answer for health-brief of account "
              "'A1' in '%s' (looked for %s.json and health-brief/A1.md); "
              "record one with a real provider: 'csmap generate health-brief "
-             "--account A1 --record %s'\n",
+             "--account A1 --as-of 2024-10-04 --provider openai --record "
+             "%s' (or anthropic)\n",
              dir, fkey, dir);
     assert_string_equal(captured, want);
     assert_int_equal(r.rc, CS_UNAVAILABLE);
     llm_client_free(c);
+}
+
+static void test_recording_needs_a_real_provider(void **state)
+{
+    struct config *cfg = config_for("fixture", 1, 0, 1);
+    struct llm_options o = LLM_OPTIONS_INIT;
+    struct llm_client *c = NULL;
+
+    (void)state;
+    o.fixtures_dir = tmp_dir;
+    o.record_dir = tmp_dir;
+    capture_begin();
+    assert_int_equal(llm_client_new(cfg, &o, &c), CS_USAGE);
+    capture_end();
+    assert_null(c);
+    assert_non_null(strstr(captured, "--record needs a real provider"));
+    config_free(cfg);
 }
 
 /* ---- the key never leaks ---- */
@@ -1172,6 +1190,7 @@ int main(void)
         T(test_recorded_answer_replays_by_key),
         T(test_fixture_falls_back_to_artifact_and_subject),
         T(test_fixture_miss_says_how_to_record),
+        T(test_recording_needs_a_real_provider),
         T(test_sentinel_key_appears_in_no_output),
         T(test_only_answers_are_cached),
     };
