@@ -184,6 +184,11 @@ void loader_free(struct loader *ld)
     mem_free(ld);
 }
 
+bool loader_ext(const struct loader *ld, const char *p, size_t n, int64_t *id)
+{
+    return strmap_get(&ld->ext, p, n, id);
+}
+
 bool loader_account(const struct loader *ld, const char *p, size_t n,
                     int64_t *id)
 {

@@ -300,8 +300,9 @@ static const char *check_account(const struct loader *ld, bool zendesk_org,
     if (zendesk_org) {
         char key[64];
         int k = snprintf(key, sizeof(key), "zendesk:%.*s", (int)v->n, v->p);
+        /* External ids first (DESIGN section 5), then account ids. */
         if (k > 0 && (size_t)k < sizeof(key) &&
-            loader_account(ld, key, (size_t)k, &v->i))
+            loader_ext(ld, key, (size_t)k, &v->i))
             return NULL;
     }
     if (loader_account(ld, v->p, v->n, &v->i))

@@ -31,3 +31,12 @@ ingest export.json.gz
 --- exit 65
 --- stderr
 csmap: error: export.json.gz: the file is gzip-compressed; decompress it first (gunzip -k export.json.gz)
+--- file clash.csv
+account_id,name,signup_date,external_ids
+a3,Three,2024-01-05,zendesk:100
+zendesk:100,Named Like An Id,2024-01-05,
+--- file clash.jsonl
+{"id": 20, "organization_id": 100, "created_at": "2024-05-01T10:00:00Z", "status": "open"}
+--- sh
+"$CSMAP" -q ingest clash.csv clash.jsonl
+test "$(sqlite3 csmap.db "SELECT a.account_id FROM ticket t JOIN account a ON a.id = t.account WHERE ticket_id = '20'")" = a3
