@@ -82,9 +82,11 @@ static enum csmap_rc parse_args(int argc, char **argv, struct generate_args *a)
     if (!a->account && !a->segment && !a->all)
         return cli_usage_error("generate", "choose --account ID, --segment S "
                                            "or --all");
-    if (a->account && a->all)
-        return cli_usage_error("generate", "--account and --all do not go "
-                                           "together");
+    if (a->account && (a->all || a->segment))
+        return cli_usage_error("generate",
+                               "--account and %s do not go "
+                               "together",
+                               a->all ? "--all" : "--segment");
     return CS_OK;
 }
 
@@ -143,9 +145,14 @@ static enum csmap_rc run(struct cli *cli, struct generate_args *a)
     enum csmap_rc rc;
     size_t subjects;
 
-    if ((rc = prompt_lib_open("prompts", &lib)) ||
-        (rc = prompt_lib_get(lib, a->artifact, &p)))
+    if ((rc = prompt_lib_open("prompts", &lib)))
         goto out;
+    /* An artifact no prompt makes is a mistake in the command line. */
+    if ((rc = prompt_lib_get(lib, a->artifact, &p))) {
+        if (rc == CS_NOTFOUND)
+            rc = CS_USAGE;
+        goto out;
+    }
     if (p->hdr.scope == PROMPT_SCOPE_SEGMENT && a->account) {
         rc = cli_usage_error("generate",
                              "%s is written for a segment; use "

@@ -286,7 +286,7 @@ static int parse_globals(int argc, char **argv, struct cli *cli, int *status)
             }
             if (chdir(dir) != 0) {
                 log_error("cannot change to '%s': %s", dir, strerror(errno));
-                *status = EXIT_FAILURE_;
+                *status = EXIT_USAGE;
                 return -1;
             }
         } else if (is_option(a, "--db")) {

@@ -773,6 +773,12 @@ enum csmap_rc gen_option(const char *command, int c, const char *arg,
 
     switch (c) {
     case 'p':
+        if (strcmp(arg, "openai") != 0 && strcmp(arg, "anthropic") != 0 &&
+            strcmp(arg, "fixture") != 0)
+            return cli_usage_error(command,
+                                   "unknown provider '%s' (expected openai, "
+                                   "anthropic or fixture)",
+                                   arg);
         opt->llm.provider = arg;
         return CS_OK;
     case 'm':
