@@ -128,6 +128,7 @@ struct llm_options {
     int max_retries;      /* -1 keeps the configured count */
     long backoff_base_ms; /* first backoff (500 ms) */
     long backoff_cap_ms;  /* longest backoff (8 s) */
+    bool no_key;          /* nothing will be sent (--dry-run): no key */
 };
 #define LLM_OPTIONS_INIT                                                       \
     {                                                                          \

@@ -358,6 +358,7 @@ static enum csmap_rc ensure_client(struct gen *g)
 {
     if (g->client)
         return CS_OK;
+    g->opt.llm.no_key = g->opt.dry_run;
     return llm_client_new(g->cfg, &g->opt.llm, &g->client);
 }
 

@@ -210,7 +210,7 @@ static enum csmap_rc client_settings(struct llm_client *c,
     c->temperature = cfg ? cfg->llm.temperature : 0.0;
     c->max_tokens = cfg && cfg->llm.max_tokens > 0 ? cfg->llm.max_tokens : 2048;
     c->rng = (uint64_t)time(NULL) * 6364136223846793005ULL ^ (uint64_t)getpid();
-    return c->prov ? load_key(c, cfg, overridden) : CS_OK;
+    return c->prov && !o->no_key ? load_key(c, cfg, overridden) : CS_OK;
 }
 
 static enum csmap_rc client_transport(struct llm_client *c)

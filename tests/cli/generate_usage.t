@@ -1,6 +1,7 @@
 # Mistakes in a generate or weekly command line are bad usage (exit 2),
 # said before any work: an unknown provider, an artifact no prompt makes,
-# --account with --segment, and -C naming no folder.
+# --account with --segment, and -C naming no folder.  A dry run sends
+# nothing, so it needs no API key.
 --- sh
 cp "$CSMAP_ROOT"/tests/cli/data/small/* .
 "$CSMAP" -q ingest accounts.csv contracts.csv contacts.csv events.csv tickets.csv feedback.csv
@@ -29,3 +30,10 @@ csmap: error: generate: --account and --segment do not go together; see 'csmap g
 --- exit 2
 --- stderr
 csmap: error: cannot change to 'no/such/folder': No such file or directory
+--- run
+generate health-brief --account acme --as-of 2026-03-31 --provider anthropic --dry-run
+--- stdout ~
+^=== health-brief for account 'acme' as of 2026-03-31
+^provider anthropic, model
+--- stderr
+csmap: dry run: 1 request printed, nothing sent
