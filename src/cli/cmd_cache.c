@@ -12,6 +12,7 @@
 #include "csmap/date.h"
 #include "csmap/log.h"
 #include "csmap/store.h"
+#include "sig_cli.h"
 
 static void format_time(int64_t t, char out[20])
 {
@@ -30,10 +31,14 @@ static void format_day(int32_t day, char out[11])
         snprintf(out, 11, "-");
 }
 
+enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
+
 struct ls_ctx {
-    bool json;
+    enum out_format fmt;
     cJSON *arr;
     long n;
+    int w_artifact, w_subject; /* table column widths */
+    bool measuring;            /* the first pass over the rows */
 };
 
 static cJSON *entry_json(const struct cache_entry *e, bool with_output)
@@ -69,13 +74,23 @@ static cJSON *entry_json(const struct cache_entry *e, bool with_output)
     return o;
 }
 
+static int max_int(int a, size_t b)
+{
+    return (size_t)a > b ? a : (int)b;
+}
+
 static enum csmap_rc ls_row(void *ctx, const struct cache_entry *e)
 {
     struct ls_ctx *c = ctx;
     char day[11], created[20];
 
+    if (c->measuring) {
+        c->w_artifact = max_int(c->w_artifact, strlen(e->artifact));
+        c->w_subject = max_int(c->w_subject, strlen(e->subject));
+        return CS_OK;
+    }
     c->n++;
-    if (c->json) {
+    if (c->fmt != OUT_TABLE) {
         cJSON *o = entry_json(e, false);
 
         if (!o || !cJSON_AddItemToArray(c->arr, o)) {
@@ -85,13 +100,14 @@ static enum csmap_rc ls_row(void *ctx, const struct cache_entry *e)
         return CS_OK;
     }
     if (c->n == 1)
-        printf("%-12s  %-22s  %-14s  %-10s  %8s  %9s  %s\n", "KEY", "ARTIFACT",
-               "SUBJECT", "AS-OF", "TOKENS", "COST", "CREATED");
+        printf("%-12s  %-*s  %-*s  %-10s  %8s  %9s  %s\n", "KEY", c->w_artifact,
+               "ARTIFACT", c->w_subject, "SUBJECT", "AS-OF", "TOKENS", "COST",
+               "CREATED");
     format_day(e->as_of, day);
     format_time(e->created_at, created);
-    printf("%-12.12s  %-22s  %-14s  %-10s  %8ld  %9.4f  %s\n", e->key,
-           e->artifact, e->subject, day, e->input_tokens + e->output_tokens,
-           e->cost, created);
+    printf("%-12.12s  %-*s  %-*s  %-10s  %8ld  %9.4f  %s\n", e->key,
+           c->w_artifact, e->artifact, c->w_subject, e->subject, day,
+           e->input_tokens + e->output_tokens, e->cost, created);
     return CS_OK;
 }
 
@@ -108,24 +124,51 @@ static enum csmap_rc print_json(cJSON *root)
     return CS_OK;
 }
 
-static enum csmap_rc parse_format(const char *v, bool *json)
+static enum csmap_rc parse_format(const char *v, enum out_format *fmt)
 {
     if (!strcmp(v, "json"))
-        *json = true;
+        *fmt = OUT_JSON;
     else if (!strcmp(v, "table"))
-        *json = false;
+        *fmt = OUT_TABLE;
+    else if (!strcmp(v, "csv"))
+        *fmt = OUT_CSV;
     else
         return cli_usage_error("cache",
                                "unknown format '%s' (expected "
-                               "table or json)",
+                               "table, json or csv)",
                                v);
     return CS_OK;
+}
+
+/* --format and -o, the options of a command that prints a table. */
+static enum csmap_rc output_option(int argc, char **argv, int *i,
+                                   enum out_format *fmt, const char **out)
+{
+    if (*i + 1 >= argc)
+        return CS_NOTFOUND;
+    if (!strcmp(argv[*i], "--format"))
+        return parse_format(argv[++*i], fmt);
+    if (!strcmp(argv[*i], "-o")) {
+        *out = argv[++*i];
+        return CS_OK;
+    }
+    return CS_NOTFOUND;
+}
+
+static enum csmap_rc redirect(const char *out)
+{
+    struct sig_cli_opts o;
+
+    memset(&o, 0, sizeof(o));
+    o.output = out;
+    return sig_cli_redirect(&o);
 }
 
 static enum csmap_rc cache_ls(struct store *st, int argc, char **argv)
 {
     struct cache_filter f = {NULL, NULL};
-    struct ls_ctx c = {false, NULL, 0};
+    struct ls_ctx c = {OUT_TABLE, NULL, 0, 8, 7, true};
+    const char *out = NULL;
     enum csmap_rc rc;
     int i;
 
@@ -135,17 +178,25 @@ static enum csmap_rc cache_ls(struct store *st, int argc, char **argv)
         else if (i + 1 < argc && (!strcmp(argv[i], "--account") ||
                                   !strcmp(argv[i], "--segment")))
             f.subject = argv[++i];
-        else if (i + 1 < argc && !strcmp(argv[i], "--format")) {
-            if ((rc = parse_format(argv[++i], &c.json)))
+        else if ((rc = output_option(argc, argv, &i, &c.fmt, &out)) !=
+                 CS_NOTFOUND) {
+            if (rc)
                 return rc;
         } else
             return cli_usage_error("cache", "unexpected '%s'", argv[i]);
     }
-    if (c.json && !(c.arr = cJSON_CreateArray()))
+    if (c.fmt != OUT_TABLE && !(c.arr = cJSON_CreateArray()))
         return CS_NOMEM;
-    rc = cache_list(st, &f, ls_row, &c);
-    if (!rc && c.json)
+    if (c.fmt != OUT_TABLE || !(rc = cache_list(st, &f, ls_row, &c))) {
+        c.measuring = false;
+        rc = redirect(out);
+    }
+    if (!rc)
+        rc = cache_list(st, &f, ls_row, &c);
+    if (!rc && c.fmt == OUT_JSON)
         rc = print_json(c.arr);
+    else if (!rc && c.fmt == OUT_CSV)
+        rc = sig_cli_print_csv(c.arr);
     else if (!rc && c.n == 0)
         log_note("the cache is empty%s",
                  f.artifact || f.subject ? " for this filter" : "");
@@ -181,19 +232,21 @@ static void show_text(const struct cache_entry *e)
 static enum csmap_rc cache_show(struct store *st, int argc, char **argv)
 {
     struct cache_entry *e = NULL;
-    bool json = false;
+    enum out_format fmt = OUT_TABLE;
     char key[65];
     enum csmap_rc rc;
 
     if (argc == 4 && !strcmp(argv[2], "--format")) {
-        if ((rc = parse_format(argv[3], &json)))
+        if ((rc = parse_format(argv[3], &fmt)))
             return rc;
+        if (fmt == OUT_CSV)
+            return cli_usage_error("cache", "show prints text or json");
     } else if (argc != 2) {
         return cli_usage_error("cache", "show takes one KEY");
     }
     if ((rc = cache_resolve(st, argv[1], key)) || (rc = cache_get(st, key, &e)))
         return rc;
-    if (json) {
+    if (fmt == OUT_JSON) {
         cJSON *o = entry_json(e, true);
 
         rc = print_json(o);
@@ -304,24 +357,70 @@ static enum csmap_rc stats_json(const struct cache_stats *s)
     return rc;
 }
 
+/* The groups as one CSV table: group, name and the sums. */
+static enum csmap_rc stats_csv(const struct cache_stats *s)
+{
+    cJSON *rows = cJSON_CreateArray();
+    cJSON *parts[2] = {groups_json(s->by_artifact, s->n_by_artifact),
+                       groups_json(s->by_month, s->n_by_month)};
+    static const char *const names[2] = {"artifact", "month"};
+    enum csmap_rc rc = CS_NOMEM;
+
+    for (int k = 0; k < 2 && rows && parts[k]; k++) {
+        cJSON *g;
+
+        while ((g = cJSON_DetachItemFromArray(parts[k], 0))) {
+            cJSON *row = cJSON_CreateObject();
+            cJSON *m;
+
+            if (!row || !cJSON_AddItemToArray(rows, row) ||
+                !cJSON_AddStringToObject(row, "group", names[k])) {
+                cJSON_Delete(g);
+                goto out;
+            }
+            while ((m = g->child)) {
+                cJSON_DetachItemViaPointer(g, m);
+                cJSON_AddItemToObject(row, m->string, m);
+            }
+            cJSON_Delete(g);
+        }
+    }
+    if (rows && parts[0] && parts[1])
+        rc = sig_cli_print_csv(rows);
+out:
+    if (rc == CS_NOMEM)
+        log_error("out of memory");
+    cJSON_Delete(parts[0]);
+    cJSON_Delete(parts[1]);
+    cJSON_Delete(rows);
+    return rc;
+}
+
 static enum csmap_rc cache_stats_cmd(struct store *st, int argc, char **argv)
 {
     struct cache_stats s;
-    bool json = false;
+    enum out_format fmt = OUT_TABLE;
+    const char *out = NULL;
     long looked;
     enum csmap_rc rc;
 
-    if (argc == 3 && !strcmp(argv[1], "--format")) {
-        if ((rc = parse_format(argv[2], &json)))
+    for (int i = 1; i < argc; i++) {
+        if ((rc = output_option(argc, argv, &i, &fmt, &out)) == CS_NOTFOUND)
+            return cli_usage_error("cache", "unexpected '%s'", argv[i]);
+        if (rc)
             return rc;
-    } else if (argc != 1) {
-        return cli_usage_error("cache", "stats takes no argument");
     }
     if ((rc = cache_stats(st, &s)))
         return rc;
+    if ((rc = redirect(out))) {
+        cache_stats_release(&s);
+        return rc;
+    }
     looked = s.last_hits + s.last_misses;
-    if (json) {
+    if (fmt == OUT_JSON) {
         rc = stats_json(&s);
+    } else if (fmt == OUT_CSV) {
+        rc = stats_csv(&s);
     } else {
         printf("entries: %ld\n", s.entries);
         if (looked)

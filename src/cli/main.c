@@ -32,11 +32,11 @@ static const struct cli_command commands[] = {
      cmd_alerts},
     {"cache", "the artifact cache",
      "usage: csmap cache ls [--artifact A] [--account ID | --segment S]\n"
-     "                      [--format table|json]\n"
+     "                      [--format table|json|csv] [-o FILE]\n"
      "       csmap cache show KEY [--format table|json]\n"
      "       csmap cache rm KEY...\n"
      "       csmap cache prune --older-than DAYS\n"
-     "       csmap cache stats [--format table|json]\n"
+     "       csmap cache stats [--format table|json|csv] [-o FILE]\n"
      "\n"
      "List, show, remove and prune generated artifacts kept in the store.\n"
      "KEY may be any unique prefix of at least 4 hex digits, as with git.\n"

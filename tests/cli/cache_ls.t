@@ -22,9 +22,9 @@ PY
 --- run
 cache ls
 --- stdout
-KEY           ARTIFACT                SUBJECT         AS-OF         TOKENS       COST  CREATED
-3f2b00000000  renewal-packet          A2              2023-11-14      1100     0.0002  2023-12-08 01:46
-3f2a00000000  health-brief            A1              2023-11-14      1500     0.0004  2023-11-14 22:13
+KEY           ARTIFACT        SUBJECT  AS-OF         TOKENS       COST  CREATED
+3f2b00000000  renewal-packet  A2       2023-11-14      1100     0.0002  2023-12-08 01:46
+3f2a00000000  health-brief    A1       2023-11-14      1500     0.0004  2023-11-14 22:13
 --- run
 cache ls --artifact health-brief --format json
 --- stdout ~
@@ -40,3 +40,14 @@ cache ls --format yaml
 --- exit 2
 --- stderr ~
 ^csmap: error: cache: unknown format 'yaml'
+--- run
+cache ls --format csv -o ls.csv
+--- sh
+head -1 ls.csv | grep -q '^key,artifact,subject,as_of,prompt,prompt_version,provider,model,input_tokens,output_tokens,cost,latency_ms,created_at$'
+test "$(wc -l < ls.csv)" -eq 3
+--- run
+cache stats --format csv
+--- stdout ~
+^group,name,entries,input_tokens,output_tokens,cost$
+^artifact,health-brief,
+^month,
