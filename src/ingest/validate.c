@@ -285,7 +285,7 @@ static const char *const type_reasons[] = {
     [FT_DATE] = "is not a date (YYYY-MM-DD)",
     [FT_TS] = "is not an ISO 8601 timestamp",
     [FT_BOOL] = "is not a boolean (true, false, yes, no, 1, 0)",
-    [FT_COUNT] = "is not a whole number",
+    [FT_COUNT] = "is not a whole number of 0 or more",
     [FT_NUMBER] = "is not a number",
     [FT_PRIORITY] = "is not one of urgent, high, normal, low",
     [FT_FKIND] = "is not one of nps, csat, survey, qbr_note, suggestion, "
@@ -391,6 +391,13 @@ enum csmap_rc row_check(const struct kind_spec *ks, const struct loader *ld,
     if (ks->kind == INGEST_FEEDBACK &&
         (bad = check_nps(row, why, sizeof(why)))) {
         ingest_bad_row(file, row->line, "score", "%s", bad);
+        return CS_DATA;
+    }
+    if (ks->kind == INGEST_TICKETS && row->v[F_TK_RESOLVED].set &&
+        row->v[F_TK_RESOLVED].i < row->v[F_TK_CREATED].i) {
+        ingest_bad_row(file, row->line, "resolved_at",
+                       "before created_at: a ticket cannot be resolved "
+                       "before it is opened");
         return CS_DATA;
     }
     return CS_OK;

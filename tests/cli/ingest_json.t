@@ -17,7 +17,7 @@ ingest accounts.json
 --- exit 65
 --- stderr
 csmap: warning: accounts.json:2: unknown field 'colour' ignored
-csmap: error: accounts.json:4: seats: 'ten' is not a whole number
+csmap: error: accounts.json:4: seats: 'ten' is not a whole number of 0 or more
 csmap: error: accounts.json:6: name: expected a string, a number or a boolean
 csmap: error: accounts.json:7: expected a JSON object
 csmap: accounts.json: accounts, 5 read, 2 loaded, 0 replaced, 3 rejected, 0 skipped
