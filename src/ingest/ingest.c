@@ -827,8 +827,10 @@ static enum csmap_rc load(struct job *j, struct store *st)
         rc = CS_NOMEM;
         goto out;
     }
-    if ((rc = loader_open(st, j->kind, &j->stats, &j->ld)) ||
-        (rc = j->fmt == FMT_CSV ? read_csv(j) : read_json(j)) ||
+    if ((rc = loader_open(st, j->kind, &j->stats, &j->ld)))
+        goto out;
+    loader_set_file(j->ld, j->path);
+    if ((rc = j->fmt == FMT_CSV ? read_csv(j) : read_json(j)) ||
         (rc = loader_finish(j->ld)))
         goto out;
     if (j->opt->strict && j->stats.rejected) {

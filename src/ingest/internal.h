@@ -178,6 +178,8 @@ enum csmap_rc events_add(struct event_batch *eb, const struct row *row);
 enum csmap_rc events_finish(struct event_batch *eb);
 void events_free(struct event_batch *eb);
 
+/* Name the input in the loader's messages. */
+void loader_set_file(struct loader *ld, const char *file);
 /* Resolve an external id ("zendesk:3601") alone; false when unknown. */
 bool loader_ext(const struct loader *ld, const char *p, size_t n, int64_t *id);
 /* Resolve an account_id or external id; false when unknown. */

@@ -75,6 +75,7 @@ static const char *const stmt_sql[S_COUNT] = {
 
 struct loader {
     struct store *st;
+    const char *file; /* the input, for messages */
     sqlite3 *db;
     enum ingest_kind kind;
     struct ingest_stats *stats;
@@ -248,10 +249,11 @@ static void count(struct loader *ld, bool replaced)
 
 /* Replace the account's external ids by the row's list. */
 static enum csmap_rc load_ext(struct loader *ld, int64_t id,
-                              const struct row_val *v)
+                              const struct row *row, const struct row_val *v)
 {
     sqlite3_stmt *put = ld->stmt[S_EXT_PUT];
     enum csmap_rc rc;
+    int64_t was;
     size_t i = 0;
 
     sqlite3_bind_int64(ld->stmt[S_EXT_CLEAR], 1, id);
@@ -266,6 +268,11 @@ static enum csmap_rc load_ext(struct loader *ld, int64_t id,
             i++;
         if (i == start)
             continue;
+        if (strmap_get(&ld->ext, v->p + start, i - start, &was) && was != id)
+            log_warn("%s:%ld: external_ids: '%.*s' named another account; "
+                     "it now names '%.*s'",
+                     ld->file ? ld->file : "input", row->line, (int)(i - start),
+                     v->p + start, (int)row->v[F_ACC_ID].n, row->v[F_ACC_ID].p);
         sqlite3_bind_text(put, 1, v->p + start, (int)(i - start),
                           SQLITE_STATIC);
         sqlite3_bind_int64(put, 2, id);
@@ -303,7 +310,7 @@ static enum csmap_rc load_account(struct loader *ld, const struct row *row)
     if (strmap_put(&ld->accounts, v[F_ACC_ID].p, v[F_ACC_ID].n, id))
         return CS_NOMEM;
     if (v[F_ACC_EXT].set) {
-        enum csmap_rc rc = load_ext(ld, id, &v[F_ACC_EXT]);
+        enum csmap_rc rc = load_ext(ld, id, row, &v[F_ACC_EXT]);
         if (rc)
             return rc;
     }
@@ -362,6 +369,11 @@ static enum csmap_rc load_ticket(struct loader *ld, const struct row *row)
         return rc;
     count(ld, replaced);
     return CS_OK;
+}
+
+void loader_set_file(struct loader *ld, const char *file)
+{
+    ld->file = file;
 }
 
 enum csmap_rc loader_drop_ticket(struct loader *ld, const struct row_val *id,
