@@ -229,6 +229,17 @@ static void load_steps(struct loader *ld, const cJSON *ob, struct config *cfg)
                  "\"event\" regex");
             continue;
         }
+        for (size_t k = 0; k + 1 < i; k++) {
+            if (cfg->onboarding.steps[k].name &&
+                strcmp(cfg->onboarding.steps[k].name, name->valuestring) == 0) {
+                snprintf(key, sizeof(key), "steps[%zu].name", i - 1);
+                fail(ld, key,
+                     "'%s' names steps[%zu] too; step names are "
+                     "unique",
+                     name->valuestring, k);
+                break;
+            }
+        }
         snprintf(key, sizeof(key), "steps[%zu].event", i - 1);
         if (!(s->name = mem_strdup(name->valuestring))) {
             nomem(ld);
@@ -310,6 +321,12 @@ static void load_topic(struct loader *ld, const cJSON *item,
 
     if (!(t->name = mem_strdup(item->string))) {
         nomem(ld);
+        return;
+    }
+    if (strcmp(item->string, "other") == 0) {
+        fail(ld, "topics.other",
+             "'other' is the topic of tickets no pattern matches; give "
+             "this topic another name");
         return;
     }
     if (cJSON_IsArray(item))
@@ -555,6 +572,11 @@ static void load_llm(struct loader *ld, const cJSON *root, struct config *cfg)
     llm_defaults(cfg->llm.provider ? cfg->llm.provider : "openai", &url, &model,
                  &env);
     get_string(ld, llm, "base_url", url, &cfg->llm.base_url);
+    if (cfg->llm.base_url && cfg->llm.base_url[0] &&
+        strncmp(cfg->llm.base_url, "http://", 7) != 0 &&
+        strncmp(cfg->llm.base_url, "https://", 8) != 0)
+        fail(ld, "base_url", "'%s' is not an http:// or https:// URL",
+             cfg->llm.base_url);
     get_string(ld, llm, "model", model, &cfg->llm.model);
     get_string(ld, llm, "api_key_env", env, &cfg->llm.api_key_env);
     get_string(ld, llm, "api_key_file", NULL, &cfg->llm.api_key_file);
@@ -689,6 +711,31 @@ static void load_artifacts(struct loader *ld, const cJSON *artifacts)
     leave(ld, mark);
 }
 
+/* Refuse an object that names a key twice anywhere: JSON leaves open
+ * which one counts, and a reader would see one and csmap use the other. */
+static void check_duplicates(struct loader *ld, const cJSON *obj)
+{
+    const cJSON *a, *b;
+
+    for (a = obj ? obj->child : NULL; a; a = a->next) {
+        size_t mark;
+
+        if (cJSON_IsObject(obj)) {
+            for (b = obj->child; b != a; b = b->next) {
+                if (strcmp(a->string, b->string) == 0) {
+                    fail(ld, a->string, "the key is given twice");
+                    break;
+                }
+            }
+        }
+        if (!cJSON_IsObject(a) && !cJSON_IsArray(a))
+            continue;
+        mark = enter(ld, a->string ? a->string : "[]");
+        check_duplicates(ld, a);
+        leave(ld, mark);
+    }
+}
+
 static void load_all(struct loader *ld, cJSON *root, struct config *cfg)
 {
     static const char *const known[] = {
@@ -698,6 +745,7 @@ static void load_all(struct loader *ld, cJSON *root, struct config *cfg)
     cJSON *artifacts = cJSON_GetObjectItemCaseSensitive(root, "artifacts");
 
     set_defaults(cfg);
+    check_duplicates(ld, root);
     get_string(ld, root, "segments", "segment", &cfg->segment_field);
     if (cfg->segment_field && strcmp(cfg->segment_field, "segment") != 0 &&
         strcmp(cfg->segment_field, "plan") != 0 &&

@@ -42,3 +42,19 @@ doctor
 --- exit 1
 --- stdout ~
 ^fail  schedule       'artifacts' names an artifact no prompt makes
+--- sh
+cat > csmap.json <<'JSON'
+{"onboarding": {"steps": [{"name": "s", "event": "^s$"}, {"name": "s", "event": "^t$"}],
+                "first_value_event": "^v$", "stuck_after_days": 3, "stuck_after_days": "x"},
+ "usage": {"core_events": ["^c"]},
+ "support": {"topics": {"other": ["misc"]}},
+ "llm": {"base_url": "localhost:8080/v1"}}
+JSON
+--- run
+signals
+--- exit 1
+--- stderr
+csmap: error: csmap.json: onboarding.stuck_after_days: the key is given twice
+csmap: error: csmap.json: onboarding.steps[1].name: 's' names steps[0] too; step names are unique
+csmap: error: csmap.json: support.topics.other: 'other' is the topic of tickets no pattern matches; give this topic another name
+csmap: error: csmap.json: llm.base_url: 'localhost:8080/v1' is not an http:// or https:// URL
