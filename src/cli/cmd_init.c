@@ -43,6 +43,30 @@ static enum csmap_rc write_new(const char *path, const char *data, size_t n)
     return CS_OK;
 }
 
+/* mkdir -p: the folder and those above it that are missing. */
+static enum csmap_rc make_dirs(const char *dir)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+
+    if (n == 0 || n >= sizeof(path)) {
+        log_error("cannot create '%s': the name is empty or too long", dir);
+        return CS_USAGE;
+    }
+    memcpy(path, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        path[i] = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+            log_error("cannot create '%s': %s", path, strerror(errno));
+            return CS_IO;
+        }
+        path[i] = dir[i];
+    }
+    return CS_OK;
+}
+
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
     const struct embedded_file *tpl = embedded_find("templates/init.json");
@@ -59,11 +83,10 @@ int cmd_init(struct cli *cli, int argc, char **argv)
             return rc_exit_code(
                 cli_usage_error("init", "unknown option '%s'", argv[1]));
     }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        log_error("cannot create '%s': %s", dir, strerror(errno));
-        return EXIT_FAILURE_;
-    }
-    snprintf(path, sizeof(path), "%s/csmap.json", dir);
+    if ((rc = make_dirs(dir)))
+        return rc_exit_code(rc);
+    snprintf(path, sizeof(path), "%s%scsmap.json", dir,
+             dir[strlen(dir) - 1] == '/' ? "" : "/");
     rc = write_new(path, tpl->data, tpl->len);
     if (rc)
         return rc_exit_code(rc);

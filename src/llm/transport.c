@@ -789,8 +789,14 @@ static void schedule_retry(struct llm_job *j, struct outcome *o, int64_t now)
                     : llm_backoff_ms(j->attempts, c->backoff_base_ms,
                                      c->backoff_cap_ms, &c->rng);
 
-    log_info("%s; retry %d of %d in %ld ms", buf_str(&o->msg), j->attempts,
-             c->max_retries, wait);
+    /* A long wait is said even without -v, so a quiet run is not taken
+     * for a hung one. */
+    if (wait >= 10000)
+        log_note("%s; waiting %ld s before retry %d of %d", buf_str(&o->msg),
+                 wait / 1000, j->attempts, c->max_retries);
+    else
+        log_info("%s; retry %d of %d in %ld ms", buf_str(&o->msg), j->attempts,
+                 c->max_retries, wait);
     attempt_release(j);
     j->not_before_ms = now + wait;
     enqueue(c, j);
