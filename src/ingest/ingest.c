@@ -221,7 +221,8 @@ static enum csmap_rc detect(struct job *j, const struct names *nm)
     }
     if (j->kind == INGEST_UNKNOWN) {
         ingest_error("%s: cannot tell what this file holds; name the kind "
-                     "with --kind",
+                     "with --kind, or the source with --preset zendesk or "
+                     "segment",
                      j->path);
         return CS_DATA;
     }

@@ -354,8 +354,8 @@ static enum csmap_rc finish(struct json_reader *r, int c)
     if (r->state != ST_END)
         return bad(r, "unexpected end of the JSON document");
     if (r->mode == JSON_PAGE && !r->tickets)
-        return bad(r, "expected a JSON array, JSON Lines or an object with "
-                      "a \"tickets\" array");
+        return bad(r, "expected a JSON array, JSON Lines or a Zendesk page "
+                      "(an object with a \"tickets\" array)");
     r->state = ST_DONE;
     return CS_NOTFOUND;
 }

@@ -40,7 +40,7 @@ Nothing in here is data.
 ingest notes.txt
 --- exit 65
 --- stderr
-csmap: error: notes.txt: cannot tell what this file holds; name the kind with --kind
+csmap: error: notes.txt: cannot tell what this file holds; name the kind with --kind, or the source with --preset zendesk or segment
 --- sh
 mkdir folder
 --- run
