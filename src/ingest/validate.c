@@ -393,13 +393,6 @@ enum csmap_rc row_check(const struct kind_spec *ks, const struct loader *ld,
         ingest_bad_row(file, row->line, "score", "%s", bad);
         return CS_DATA;
     }
-    if (ks->kind == INGEST_TICKETS && row->v[F_TK_RESOLVED].set &&
-        row->v[F_TK_RESOLVED].i < row->v[F_TK_CREATED].i) {
-        ingest_bad_row(file, row->line, "resolved_at",
-                       "before created_at: a ticket cannot be resolved "
-                       "before it is opened");
-        return CS_DATA;
-    }
     return CS_OK;
 }
 

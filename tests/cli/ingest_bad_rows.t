@@ -39,13 +39,3 @@ csmap: error: rows.csv:3: account_id: unknown account 'nosuch'
 csmap: error: rows.csv:4: timestamp: 'yesterday' is not an ISO 8601 timestamp
 csmap: error: rows.csv:5: 5 fields, but the header has 4
 csmap: rows.csv: events, 4 read, 1 loaded, 0 replaced, 3 rejected, 0 skipped
---- file backwards.csv
-ticket_id,account_id,created_at,resolved_at
-t1,acme,2024-05-02T10:00:00Z,2024-05-01T10:00:00Z
-t2,acme,2024-05-02T10:00:00Z,2024-05-02T10:00:00Z
---- run
-ingest backwards.csv
---- exit 65
---- stderr
-csmap: error: backwards.csv:2: resolved_at: before created_at: a ticket cannot be resolved before it is opened
-csmap: backwards.csv: tickets, 2 read, 1 loaded, 0 replaced, 1 rejected, 0 skipped
