@@ -150,15 +150,41 @@ static size_t split_default(const char *list, char buf[4][32],
     return n;
 }
 
+/* The default selectors of artifact, or NULL when it has none. */
+static const char *default_selectors(const char *artifact)
+{
+    for (size_t i = 0; i < N_DEFAULTS; i++)
+        if (strcmp(defaults[i].artifact, artifact) == 0)
+            return defaults[i].selectors;
+    return NULL;
+}
+
+/* What true asks for: the artifact's default selectors, or every account
+ * for one made on demand. */
+static size_t true_selectors(const char *artifact, char buf[4][32],
+                             const char *sels[4])
+{
+    const char *dflt = default_selectors(artifact);
+
+    if (dflt)
+        return split_default(dflt, buf, sels);
+    sels[0] = "all";
+    return 1;
+}
+
 /* Read one configured entry into sels; false after reporting it. */
 static bool read_entry(const struct config *cfg, const cJSON *v,
-                       const char *sels[16], size_t *n)
+                       char buf[4][32], const char *sels[16], size_t *n)
 {
     const cJSON *item;
 
     *n = 0;
     if (cJSON_IsFalse(v) || cJSON_IsNull(v))
         return true;
+    if (cJSON_IsTrue(v)) {
+        *n = true_selectors(v->string, buf, sels);
+        return true;
+    }
     if (cJSON_IsString(v)) {
         sels[(*n)++] = v->valuestring;
     } else if (cJSON_IsArray(v)) {
@@ -173,7 +199,7 @@ static bool read_entry(const struct config *cfg, const cJSON *v,
         }
     } else {
         log_error("%s: artifacts.%s: must be a selector, a list of "
-                  "selectors, or false",
+                  "selectors, true or false",
                   cfg->path, v->string);
         return false;
     }
@@ -186,15 +212,6 @@ static bool read_entry(const struct config *cfg, const cJSON *v,
         }
     }
     return true;
-}
-
-/* The default selectors of artifact, or NULL when it has none. */
-static const char *default_selectors(const char *artifact)
-{
-    for (size_t i = 0; i < N_DEFAULTS; i++)
-        if (strcmp(defaults[i].artifact, artifact) == 0)
-            return defaults[i].selectors;
-    return NULL;
 }
 
 /*
@@ -213,6 +230,10 @@ static bool selectors_of(const struct config *cfg, const char *artifact,
         const cJSON *item;
         if (cJSON_IsString(v)) {
             sels[(*n)++] = v->valuestring;
+            return true;
+        }
+        if (cJSON_IsTrue(v)) {
+            *n = true_selectors(artifact, buf, sels);
             return true;
         }
         if (!cJSON_IsArray(v))
@@ -301,11 +322,12 @@ enum csmap_rc schedule_build(const struct config *cfg,
     }
     cJSON_ArrayForEach(v, conf)
     {
+        char buf[4][32];
         const char *sels[16];
         size_t n;
         if (rc)
             break;
-        if (!read_entry(cfg, v, sels, &n)) {
+        if (!read_entry(cfg, v, buf, sels, &n)) {
             rc = CS_CONFIG;
             break;
         }

@@ -323,12 +323,10 @@ static void load_topic(struct loader *ld, const cJSON *item,
         nomem(ld);
         return;
     }
-    if (strcmp(item->string, "other") == 0) {
-        fail(ld, "topics.other",
-             "'other' is the topic of tickets no pattern matches; give "
-             "this topic another name");
-        return;
-    }
+    if (strcmp(item->string, "other") == 0)
+        log_warn("%s: %s.topics.other: 'other' is also the topic of tickets "
+                 "no pattern matches, and is never a repeat topic",
+                 ld->file, ld->path);
     if (cJSON_IsArray(item))
         n = (size_t)cJSON_GetArraySize(item);
     else if (!cJSON_IsString(item)) {
@@ -674,7 +672,7 @@ static void load_artifacts(struct loader *ld, const cJSON *artifacts)
     {
         int n = 0;
 
-        if (cJSON_IsFalse(v) || cJSON_IsNull(v))
+        if (cJSON_IsFalse(v) || cJSON_IsNull(v) || cJSON_IsTrue(v))
             continue;
         if (cJSON_IsString(v)) {
             if (!is_selector(v->valuestring))
@@ -683,15 +681,9 @@ static void load_artifacts(struct loader *ld, const cJSON *artifacts)
                      v->valuestring);
             continue;
         }
-        if (cJSON_IsTrue(v)) {
-            fail(ld, v->string,
-                 "true does not say for whom; name a selector such as "
-                 "\"all\" or \"segments\", or a list of them");
-            continue;
-        }
         if (!cJSON_IsArray(v)) {
             fail(ld, v->string,
-                 "must be a selector, a list of selectors, or false");
+                 "must be a selector, a list of selectors, true or false");
             continue;
         }
         cJSON_ArrayForEach(item, v)

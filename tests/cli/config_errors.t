@@ -18,14 +18,14 @@ csmap: error: csmap.json: health.weights.usage: must be between 0 and 1000
 csmap: warning: csmap.json: health.weights.vibes: unknown key, ignored
 csmap: error: csmap.json: health.bands.red: must be between 0 and 100
 --- sh
-sh base.sh '"segments": "segment", "llm2": 1, "artifacts": {"health-brief": "bogus", "qbr-prep": true, "stuck-alert": ["stuck", 3]}'
+sh base.sh '"segments": "segment", "llm2": 1, "artifacts": {"health-brief": "bogus", "qbr-prep": 7, "stuck-alert": ["stuck", 3]}'
 sed -i 's/"llm": {"provider": "fixture", "fixtures_dir": "fx"}, //; s/"llm2": 1, //' csmap.json
 --- run
 signals
 --- exit 1
 --- stderr
 csmap: error: csmap.json: artifacts.health-brief: 'bogus' is not a selector (see docs/configuration.md)
-csmap: error: csmap.json: artifacts.qbr-prep: true does not say for whom; name a selector such as "all" or "segments", or a list of them
+csmap: error: csmap.json: artifacts.qbr-prep: must be a selector, a list of selectors, true or false
 csmap: error: csmap.json: artifacts.stuck-alert: must be a list of at most 16 selectors
 --- sh
 sh base.sh '"artifacts": {"no-such-artifact": "all"}'
@@ -56,5 +56,5 @@ signals
 --- stderr
 csmap: error: csmap.json: onboarding.stuck_after_days: the key is given twice
 csmap: error: csmap.json: onboarding.steps[1].name: 's' names steps[0] too; step names are unique
-csmap: error: csmap.json: support.topics.other: 'other' is the topic of tickets no pattern matches; give this topic another name
+csmap: warning: csmap.json: support.topics.other: 'other' is also the topic of tickets no pattern matches, and is never a repeat topic
 csmap: error: csmap.json: llm.base_url: 'localhost:8080/v1' is not an http:// or https:// URL

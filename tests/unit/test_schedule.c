@@ -136,6 +136,28 @@ static void test_map_and_schedule_agree_on_what_is_needed(void **state)
     config_free(cfg);
 }
 
+static void test_true_asks_for_the_defaults_or_every_account(void **state)
+{
+    static const char *const known[] = {"health-brief", "qbr-prep", NULL};
+    struct config *cfg = parse("{\"artifacts\": {\"health-brief\": true, "
+                               "\"qbr-prep\": true}}");
+    struct config *dflt = parse("{}");
+    struct schedule s, d;
+    bool found;
+
+    (void)state;
+    assert_int_equal(schedule_build(cfg, &set, known, &s), CS_OK);
+    assert_int_equal(schedule_build(dflt, &set, known, &d), CS_OK);
+    assert_int_equal(count(&s, "qbr-prep", NULL, &found), set.n_accounts);
+    assert_int_equal(count(&s, "health-brief", NULL, &found),
+                     count(&d, "health-brief", NULL, &found));
+    assert_true(schedule_wants_account(cfg, "qbr-prep", &set.accounts[3]));
+    schedule_release(&s);
+    schedule_release(&d);
+    config_free(cfg);
+    config_free(dflt);
+}
+
 static void test_unknown_selector_or_artifact_is_refused(void **state)
 {
     static const char *const known[] = {"health-brief", NULL};
@@ -165,6 +187,8 @@ int main(void)
         cmocka_unit_test_setup(test_configuration_replaces_and_adds_entries,
                                setup),
         cmocka_unit_test_setup(test_map_and_schedule_agree_on_what_is_needed,
+                               setup),
+        cmocka_unit_test_setup(test_true_asks_for_the_defaults_or_every_account,
                                setup),
         cmocka_unit_test_setup(test_unknown_selector_or_artifact_is_refused,
                                setup),
