@@ -77,19 +77,8 @@ const char *status_symbol(enum sig_status st)
 
 const char *status_class(enum sig_status st)
 {
-    switch (st) {
-    case STATUS_OK:
-        return "ok";
-    case STATUS_WATCH:
-        return "watch";
-    case STATUS_PROBLEM:
-        return "problem";
-    case STATUS_OPPORTUNITY:
-        return "opportunity";
-    case STATUS_NO_DATA:
-        break;
-    }
-    return "nodata";
+    /* The name, but one word: a CSS class. */
+    return st == STATUS_NO_DATA ? "nodata" : sig_status_name(st);
 }
 
 bool page_in_segment(const struct sig_account *a, const char *name)
