@@ -96,7 +96,9 @@ static char *error_of(const cJSON *root)
 
     if (cJSON_IsString(msg))
         return mem_strdup(msg->valuestring);
-    if (err || (cJSON_IsString(type) && !strcmp(type->valuestring, "error")))
+    /* "error": null is what some proxies add to a good answer. */
+    if ((err && !cJSON_IsNull(err)) ||
+        (cJSON_IsString(type) && !strcmp(type->valuestring, "error")))
         return mem_strdup("an error without a message");
     return NULL;
 }

@@ -114,7 +114,7 @@ static char *openai_error_message(const char *body, size_t len)
         out = mem_strdup(msg->valuestring);
     else if (cJSON_IsString(err))
         out = mem_strdup(err->valuestring);
-    else if (err)
+    else if (err && !cJSON_IsNull(err)) /* some proxies add "error": null */
         out = mem_strdup("an error without a message");
     cJSON_Delete(root);
     return out;
@@ -132,11 +132,37 @@ static long number(const cJSON *obj, const char *name)
     return (long)n->valuedouble;
 }
 
+/* The text of a message's content: a string, or the text of a list of
+ * parts ([{"type": "text", "text": ...}], as some servers send). */
+static char *content_text(const cJSON *content)
+{
+    struct buf b = BUF_INIT;
+    const cJSON *part;
+
+    if (cJSON_IsString(content))
+        return mem_strdup(content->valuestring);
+    if (buf_adds(&b, ""))
+        return NULL;
+    cJSON_ArrayForEach(part, content)
+    {
+        const cJSON *text = cJSON_GetObjectItemCaseSensitive(part, "text");
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(part, "type");
+
+        if (cJSON_IsString(text) &&
+            (!cJSON_IsString(type) || !strcmp(type->valuestring, "text")) &&
+            buf_adds(&b, text->valuestring)) {
+            buf_release(&b);
+            return NULL;
+        }
+    }
+    return buf_detach(&b);
+}
+
 static enum csmap_rc openai_parse(const char *body, size_t len,
                                   struct llm_response *resp, struct buf *err)
 {
     cJSON *root = cJSON_ParseWithLength(body, len);
-    cJSON *choice, *msg, *content, *finish, *usage;
+    cJSON *choice, *msg, *content, *finish, *usage, *refusal;
     char *emsg;
     enum csmap_rc rc = CS_DATA;
 
@@ -153,7 +179,12 @@ static enum csmap_rc openai_parse(const char *body, size_t len,
         cJSON_GetObjectItemCaseSensitive(root, "choices"), 0);
     msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
     content = cJSON_GetObjectItemCaseSensitive(msg, "content");
-    if (!cJSON_IsString(content)) {
+    refusal = cJSON_GetObjectItemCaseSensitive(msg, "refusal");
+    if (cJSON_IsString(refusal) && !cJSON_IsString(content)) {
+        buf_printf(err, "the model refused: %s", refusal->valuestring);
+        goto out;
+    }
+    if (!cJSON_IsString(content) && !cJSON_IsArray(content)) {
         buf_adds(err, "the answer has no choices[0].message.content");
         goto out;
     }
@@ -162,7 +193,7 @@ static enum csmap_rc openai_parse(const char *body, size_t len,
     resp->input_tokens = number(usage, "prompt_tokens");
     resp->output_tokens = number(usage, "completion_tokens");
     rc = CS_NOMEM;
-    if (!(resp->text = mem_strdup(content->valuestring)))
+    if (!(resp->text = content_text(content)))
         goto out;
     if (cJSON_IsString(finish) &&
         !(resp->finish_reason = mem_strdup(finish->valuestring)))
@@ -187,8 +218,7 @@ static enum csmap_rc openai_sse_event(struct llm_stream *st, const char *event,
     }
     if (!(root = cJSON_Parse(data)))
         return CS_DATA;
-    if (cJSON_GetObjectItemCaseSensitive(root, "error")) {
-        st->error = openai_error_message(data, strlen(data));
+    if ((st->error = openai_error_message(data, strlen(data)))) {
         cJSON_Delete(root);
         return CS_DATA;
     }

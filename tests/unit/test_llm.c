@@ -299,6 +299,38 @@ static void test_openai_parse_reads_text_usage_and_errors(void **state)
     buf_release(&e);
 }
 
+static void test_openai_parse_reads_answers_as_servers_send_them(void **state)
+{
+    /* "error": null beside a good answer, content as a list of parts, and
+     * a refusal. */
+    const char *null_error = "{\"error\":null,\"choices\":[{\"message\":"
+                             "{\"content\":\"hi\"}}]}";
+    const char *parts = "{\"choices\":[{\"message\":{\"content\":["
+                        "{\"type\":\"text\",\"text\":\"a\"},"
+                        "{\"type\":\"image_url\",\"image_url\":{}},"
+                        "{\"type\":\"text\",\"text\":\"b\"}]}}]}";
+    const char *refusal = "{\"choices\":[{\"message\":{\"content\":null,"
+                          "\"refusal\":\"I cannot help with that.\"}}]}";
+    struct llm_response r = {0};
+    struct buf e = BUF_INIT;
+
+    (void)state;
+    assert_int_equal(llm_openai.parse(null_error, strlen(null_error), &r, &e),
+                     CS_OK);
+    assert_string_equal(r.text, "hi");
+    mem_free(r.text);
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(llm_openai.parse(parts, strlen(parts), &r, &e), CS_OK);
+    assert_string_equal(r.text, "ab");
+    mem_free(r.text);
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(llm_openai.parse(refusal, strlen(refusal), &r, &e),
+                     CS_DATA);
+    assert_string_equal(buf_str(&e),
+                        "the model refused: I cannot help with that.");
+    buf_release(&e);
+}
+
 static void test_anthropic_parse_joins_text_blocks(void **state)
 {
     const char *ok = "{\"type\":\"message\",\"content\":[{\"type\":\"text\","
@@ -439,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_openai_body_has_parameters_schema_and_stream),
         cmocka_unit_test(test_anthropic_body_puts_system_on_top),
         cmocka_unit_test(test_openai_parse_reads_text_usage_and_errors),
+        cmocka_unit_test(test_openai_parse_reads_answers_as_servers_send_them),
         cmocka_unit_test(test_anthropic_parse_joins_text_blocks),
         cmocka_unit_test(test_anthropic_stream_events_build_the_answer),
         cmocka_unit_test(test_openai_stream_events_build_the_answer),
