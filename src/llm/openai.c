@@ -27,6 +27,29 @@ static cJSON *messages_json(const struct llm_request *req)
     return arr;
 }
 
+/*
+ * OpenAI's reasoning models (o1, o3, o4-mini, gpt-5 and their variants)
+ * take max_completion_tokens instead of max_tokens, and no temperature:
+ * they refuse a request that sends either.
+ */
+static bool reasoning_model(const char *model)
+{
+    static const char *const families[] = {"o1", "o3", "o4", "gpt-5"};
+    const char *slash = model ? strrchr(model, '/') : NULL;
+
+    if (!model)
+        return false;
+    if (slash) /* "openai/o3-mini" as routers name it */
+        model = slash + 1;
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+        size_t n = strlen(families[i]);
+        if (strncmp(model, families[i], n) == 0 &&
+            (model[n] == '\0' || model[n] == '-' || model[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
 /* response_format: {"type": "json_schema", "json_schema": {name, schema,
  * strict}} */
 static bool add_schema(cJSON *root, const struct llm_request *req)
@@ -66,9 +89,15 @@ static enum csmap_rc openai_body(const struct llm_request *req, bool stream,
         cJSON_Delete(msgs);
         goto out;
     }
-    if (!cJSON_AddNumberToObject(root, "temperature", req->temperature) ||
-        !cJSON_AddNumberToObject(root, "max_tokens", req->max_tokens))
+    if (reasoning_model(req->model)) {
+        if (!cJSON_AddNumberToObject(root, "max_completion_tokens",
+                                     req->max_tokens))
+            goto out;
+    } else if (!cJSON_AddNumberToObject(root, "temperature",
+                                        req->temperature) ||
+               !cJSON_AddNumberToObject(root, "max_tokens", req->max_tokens)) {
         goto out;
+    }
     if (req->json_schema && !add_schema(root, req)) {
         rc = CS_DATA;
         goto out;

@@ -255,6 +255,36 @@ static void test_openai_body_has_parameters_schema_and_stream(void **state)
     buf_release(&b);
 }
 
+static void test_openai_reasoning_models_get_their_parameters(void **state)
+{
+    static const char *const reasoning[] = {"o1",    "o3-mini",    "o4-mini",
+                                            "gpt-5", "gpt-5-mini", "openai/o3"};
+    static const char *const chat[] = {"gpt-4o-mini", "o1x", "llama3.1",
+                                       "gpt-50"};
+    struct llm_request r;
+    struct llm_message m[2];
+    struct buf b = BUF_INIT;
+
+    (void)state;
+    base_request(&r, m);
+    for (size_t i = 0; i < sizeof(reasoning) / sizeof(reasoning[0]); i++) {
+        r.model = reasoning[i];
+        buf_reset(&b);
+        assert_int_equal(llm_openai.body(&r, false, &b), CS_OK);
+        assert_non_null(strstr(buf_str(&b), "\"max_completion_tokens\":800"));
+        assert_null(strstr(buf_str(&b), "\"max_tokens\""));
+        assert_null(strstr(buf_str(&b), "\"temperature\""));
+    }
+    for (size_t i = 0; i < sizeof(chat) / sizeof(chat[0]); i++) {
+        r.model = chat[i];
+        buf_reset(&b);
+        assert_int_equal(llm_openai.body(&r, false, &b), CS_OK);
+        assert_non_null(strstr(buf_str(&b), "\"max_tokens\":800"));
+        assert_non_null(strstr(buf_str(&b), "\"temperature\""));
+    }
+    buf_release(&b);
+}
+
 static void test_anthropic_body_puts_system_on_top(void **state)
 {
     struct llm_request r;
@@ -469,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_rate_limits_requests_per_minute),
         cmocka_unit_test(test_rate_limits_tokens_per_minute),
         cmocka_unit_test(test_openai_body_has_parameters_schema_and_stream),
+        cmocka_unit_test(test_openai_reasoning_models_get_their_parameters),
         cmocka_unit_test(test_anthropic_body_puts_system_on_top),
         cmocka_unit_test(test_openai_parse_reads_text_usage_and_errors),
         cmocka_unit_test(test_openai_parse_reads_answers_as_servers_send_them),
