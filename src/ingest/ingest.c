@@ -318,7 +318,7 @@ static void warn_unknown_columns(struct job *j, const struct names *nm)
     struct buf b = BUF_INIT;
 
     for (size_t c = 0; c < nm->count; c++) {
-        if (j->colmap[c] >= 0)
+        if (j->colmap[c] != -1)
             continue;
         if (buf_printf(&b, "%s'%.*s'", b.len ? ", " : "", (int)nm->n[c],
                        nm->p[c]))
@@ -337,8 +337,20 @@ static enum csmap_rc map_columns(struct job *j, const struct names *nm)
         ingest_error("out of memory");
         return CS_NOMEM;
     }
-    for (size_t c = 0; c < nm->count; c++)
+    for (size_t c = 0; c < nm->count; c++) {
         j->colmap[c] = column_field(j, nm->p[c], nm->n[c]);
+        for (size_t d = 0; d < c && j->colmap[c] >= 0; d++) {
+            if (j->colmap[d] == j->colmap[c]) {
+                /* Two columns for one field: the last one is read. */
+                if (!ingest_silent)
+                    log_warn("%s: columns %zu and %zu both give '%s'; "
+                             "column %zu is used",
+                             j->path, d + 1, c + 1,
+                             j->ks->fields[j->colmap[c]].name, c + 1);
+                j->colmap[d] = -2;
+            }
+        }
+    }
     for (size_t f = 0; f < j->ks->n_fields; f++) {
         bool found = false;
         for (size_t c = 0; c < nm->count; c++)

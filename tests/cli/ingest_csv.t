@@ -19,3 +19,13 @@ test "$(sqlite3 csmap.db "SELECT signup_date FROM account WHERE account_id = 'be
 test "$(sqlite3 csmap.db "SELECT sum(n) FROM event_day")" = 3
 test "$(sqlite3 csmap.db "SELECT count(*) FROM event_day")" = 2
 test "$(sqlite3 csmap.db "SELECT count(*) FROM ingest_log")" = 2
+--- file twice.csv
+account_id,name,signup_date,name
+dup,Old Name,2024-01-05,New Name
+--- run
+ingest twice.csv
+--- stderr
+csmap: warning: twice.csv: columns 2 and 4 both give 'name'; column 4 is used
+csmap: twice.csv: accounts, 1 read, 1 loaded, 0 replaced, 0 rejected, 0 skipped
+--- sh
+test "$(sqlite3 csmap.db "SELECT name FROM account WHERE account_id = 'dup'")" = 'New Name'
