@@ -385,6 +385,16 @@ static void test_anthropic_parse_joins_text_blocks(void **state)
     assert_int_equal(llm_anthropic.parse(err, strlen(err), &r, &e), CS_DATA);
     assert_string_equal(buf_str(&e), "the answer is an error: Overloaded");
     buf_release(&e);
+    /* A proxy's "error": null beside a good answer is no error. */
+    memset(&r, 0, sizeof(r));
+    ok = "{\"type\":\"message\",\"error\":null,\"content\":["
+         "{\"type\":\"thinking\",\"thinking\":\"hmm\"},"
+         "{\"type\":\"text\",\"text\":\"Fine\"}]}";
+    assert_int_equal(llm_anthropic.parse(ok, strlen(ok), &r, &e), CS_OK);
+    assert_string_equal(r.text, "Fine");
+    mem_free(r.text);
+    mem_free(r.finish_reason);
+    buf_release(&e);
 }
 
 static void test_anthropic_stream_events_build_the_answer(void **state)
