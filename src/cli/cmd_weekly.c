@@ -280,16 +280,23 @@ static enum csmap_rc check_schedule(const struct config *cfg,
     return rc;
 }
 
-static enum csmap_rc make_out_dir(const char *dir)
+/* The output folder: refused early when a file has its name, created
+ * (with create) only once there is something to write. */
+static enum csmap_rc out_dir(const char *dir, bool create)
 {
     struct stat sb;
 
-    if (mkdir(dir, 0755) == 0)
+    if (stat(dir, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return CS_OK;
+        errno = ENOTDIR;
+    } else if (!create && errno == ENOENT) {
         return CS_OK;
-    if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+    } else if (create && errno == ENOENT && mkdir(dir, 0755) == 0) {
         return CS_OK;
+    }
     log_error("cannot write the week's files into '%s': %s", dir,
-              errno == EEXIST ? "it is not a folder" : strerror(errno));
+              errno == ENOTDIR ? "it is not a folder" : strerror(errno));
     return CS_IO;
 }
 
@@ -312,7 +319,7 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
     }
     /* What the user can fix is said before any work is done. */
     if ((rc = prompt_lib_open("prompts", &lib)) ||
-        (rc = check_schedule(cfg, lib)) || (rc = make_out_dir(a->out_dir)))
+        (rc = check_schedule(cfg, lib)) || (rc = out_dir(a->out_dir, false)))
         goto out;
     if ((rc = cli_open_store(cli, false, &st)) ||
         (rc = compute(st, cfg, a->as_of, &now, &before)))
@@ -321,6 +328,8 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
         rc = cli_no_accounts(st, a->as_of);
         goto out;
     }
+    if ((rc = out_dir(a->out_dir, true)))
+        goto out;
     gen_rc = generate_all(st, cfg, now, lib, a, &g);
     if (g)
         res = gen_results(g, &n_res);

@@ -21,6 +21,8 @@ weekly --as-of 2025-03-01 -o out
 --- exit 1
 --- stderr
 csmap: error: none of the 1 accounts in 'csmap.db' had signed up by 2025-03-01; choose a later --as-of
+--- sh
+test ! -e out
 --- run
 map --as-of 2025-03-01
 --- exit 1
