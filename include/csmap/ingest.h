@@ -114,6 +114,7 @@ struct csv_reader {
     long next_line; /* the line where the next record starts */
     bool started;   /* the BOM check is done */
     bool dead;      /* an unterminated quote ended the input */
+    char sep;       /* ',', or ';' or tab when the header says so */
     char err[160];  /* the reason of a CS_DATA result */
 };
 

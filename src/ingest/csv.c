@@ -12,6 +12,7 @@ void csv_init(struct csv_reader *r, struct ingest_input *in)
     memset(r, 0, sizeof(*r));
     r->in = in;
     r->next_line = 1;
+    r->sep = ',';
 }
 
 void csv_release(struct csv_reader *r)
@@ -101,14 +102,14 @@ static enum scan scan_quoted(struct csv_reader *r, struct scan_state *s)
     if ((s->rc = add_field(r, b + start, i - 1 - start, escaped)))
         return SCAN_FAILED;
     s->i = i;
-    if (i < in->len && b[i] != ',' && b[i] != '\n' && b[i] != '\r') {
+    if (i < in->len && b[i] != r->sep && b[i] != '\n' && b[i] != '\r') {
         if (!s->bad)
             snprintf(r->err, sizeof(r->err),
                      "unexpected character after the closing quote of "
                      "field %zu",
                      r->n_fields);
         s->bad = true;
-        while (i < in->len && b[i] != ',' && b[i] != '\n' && b[i] != '\r')
+        while (i < in->len && b[i] != r->sep && b[i] != '\n' && b[i] != '\r')
             i++;
         if (i == in->len && !in->eof)
             return SCAN_MORE;
@@ -134,7 +135,8 @@ static enum scan scan_record(struct csv_reader *r, struct scan_state *s)
                 return res;
             i = s->i;
         } else {
-            while (i < in->len && b[i] != ',' && b[i] != '\n' && b[i] != '\r')
+            while (i < in->len && b[i] != r->sep && b[i] != '\n' &&
+                   b[i] != '\r')
                 i++;
             if (i == in->len && !in->eof)
                 return SCAN_MORE;
@@ -145,7 +147,7 @@ static enum scan scan_record(struct csv_reader *r, struct scan_state *s)
             s->i = i;
             break;
         }
-        if (b[i] == ',') {
+        if (b[i] == r->sep) {
             s->i = i + 1;
             continue;
         }
@@ -180,6 +182,34 @@ static void unescape(struct csv_reader *r)
     }
 }
 
+/*
+ * The separator of a file from its first line: a comma, unless the line
+ * has none outside quotes but has semicolons (spreadsheets in locales
+ * that write decimal commas) or tabs.
+ */
+static char header_separator(const char *p, size_t n)
+{
+    size_t commas = 0, semicolons = 0, tabs = 0;
+    bool quoted = false;
+
+    for (size_t i = 0; i < n && (quoted || (p[i] != '\n' && p[i] != '\r'));
+         i++) {
+        if (p[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && p[i] == ',')
+            commas++;
+        else if (!quoted && p[i] == ';')
+            semicolons++;
+        else if (!quoted && p[i] == '\t')
+            tabs++;
+    }
+    if (commas == 0 && semicolons > 0)
+        return ';';
+    if (commas == 0 && tabs > 0)
+        return '\t';
+    return ',';
+}
+
 static enum csmap_rc skip_bom(struct csv_reader *r)
 {
     struct ingest_input *in = r->in;
@@ -193,6 +223,7 @@ static enum csmap_rc skip_bom(struct csv_reader *r)
         memcmp(in->buf + in->pos, "\xef\xbb\xbf", 3) == 0)
         in->pos += 3;
     r->started = true;
+    r->sep = header_separator(in->buf + in->pos, in->len - in->pos);
     return CS_OK;
 }
 

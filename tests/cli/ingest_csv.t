@@ -29,3 +29,17 @@ csmap: warning: twice.csv: columns 2 and 4 both give 'name'; column 4 is used
 csmap: twice.csv: accounts, 1 read, 1 loaded, 0 replaced, 0 rejected, 0 skipped
 --- sh
 test "$(sqlite3 csmap.db "SELECT name FROM account WHERE account_id = 'dup'")" = 'New Name'
+--- file semi.csv
+account_id;name;signup_date;arr
+semi;"Semi; Colon";2024-01-05;1200.5
+--- file tabs.tsv
+account_id	name	signup_date
+tabbed	Tab Co	2024-01-05
+--- run
+ingest semi.csv tabs.tsv
+--- stderr
+csmap: semi.csv: accounts, 1 read, 1 loaded, 0 replaced, 0 rejected, 0 skipped
+csmap: tabs.tsv: accounts, 1 read, 1 loaded, 0 replaced, 0 rejected, 0 skipped
+--- sh
+test "$(sqlite3 csmap.db "SELECT name || '|' || arr FROM account WHERE account_id = 'semi'")" = 'Semi; Colon|1200.5'
+test "$(sqlite3 csmap.db "SELECT name FROM account WHERE account_id = 'tabbed'")" = 'Tab Co'
