@@ -186,6 +186,15 @@ enum csmap_rc llm_submit(struct llm_client *client,
  */
 enum csmap_rc llm_run(struct llm_client *client);
 
+/*
+ * Move the queued requests on without waiting: start what may start,
+ * read what has arrived, and call the callbacks of finished ones.  For
+ * work that still queues requests, so that they need not wait for all of
+ * it.  Does nothing for the fixture provider.  llm_run() finishes the
+ * rest.
+ */
+void llm_pump(struct llm_client *client);
+
 /* Test hook: seed of the backoff jitter (default: time and pid). */
 void llm_client_seed(struct llm_client *client, uint64_t seed);
 

@@ -638,6 +638,9 @@ static enum csmap_rc dispatch(struct gen *g, struct gen_result *r,
     if ((rc = keep_pending(g, pend)))
         goto out;
     rc = llm_submit(g->client, req, on_done, pend);
+    /* Send while the rest of the batch is still being prepared. */
+    if (!rc)
+        llm_pump(g->client);
     if (rc)
         g->n_pending--;
     else

@@ -913,6 +913,17 @@ static enum csmap_rc run_fixtures(struct llm_client *c)
     return c->first_rc;
 }
 
+void llm_pump(struct llm_client *c)
+{
+    int running = 0;
+
+    if (!c || !c->prov || (!c->queue && !c->active))
+        return;
+    start_ready(c, now_ms());
+    if (curl_multi_perform(c->multi, &running) == CURLM_OK)
+        drain(c);
+}
+
 enum csmap_rc llm_run(struct llm_client *c)
 {
     enum csmap_rc rc;
