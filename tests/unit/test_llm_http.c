@@ -979,6 +979,32 @@ static void test_fixture_miss_says_how_to_record(void **state)
     llm_client_free(c);
 }
 
+static void test_pump_delivers_without_run(void **state)
+{
+    struct result r = {0};
+    struct llm_request req;
+    struct llm_client *c;
+    struct mock m;
+    int spins = 0;
+
+    (void)state;
+    mock_start(&m, NULL);
+    c = client_for("openai", m.port, 0, 5000);
+    request_for(&req, c, "A1");
+    assert_int_equal(llm_submit(c, &req, on_done, &r), CS_OK);
+    while (r.calls == 0 && spins++ < 5000) {
+        llm_pump(c);
+        usleep(1000);
+    }
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.rc, CS_OK);
+    /* Nothing is left for llm_run(), and nothing is delivered twice. */
+    assert_int_equal(llm_run(c), CS_OK);
+    assert_int_equal(r.calls, 1);
+    llm_client_free(c);
+    mock_stop(&m);
+}
+
 static void test_recording_needs_a_real_provider(void **state)
 {
     struct config *cfg = config_for("fixture", 1, 0, 1);
@@ -1191,6 +1217,7 @@ int main(void)
         T(test_fixture_falls_back_to_artifact_and_subject),
         T(test_fixture_miss_says_how_to_record),
         T(test_recording_needs_a_real_provider),
+        T(test_pump_delivers_without_run),
         T(test_sentinel_key_appears_in_no_output),
         T(test_only_answers_are_cached),
     };
