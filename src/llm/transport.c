@@ -810,7 +810,6 @@ static void finished(struct llm_job *j, CURLcode cc)
     long status = 0;
 
     curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
-    j->client->active--;
     resp.latency_ms = (long)(now - j->started_ms);
     resp.http_status = status;
     resp.retries = j->attempts - 1;
@@ -874,20 +873,48 @@ static long start_ready(struct llm_client *c, int64_t now)
     return wait;
 }
 
+/*
+ * Handle the attempts that have ended.  Their places are given to waiting
+ * requests, which are sent, before the answers are handed to their
+ * callbacks: a callback (checking and caching an answer) takes long
+ * enough that a batch of answers arriving together would otherwise hold
+ * back the next requests.
+ */
 static void drain(struct llm_client *c)
 {
+    struct {
+        struct llm_job *j;
+        CURLcode cc;
+    } ended[64];
     CURLMsg *m;
-    int left;
+    int left, running;
 
-    while ((m = curl_multi_info_read(c->multi, &left))) {
-        struct llm_job *j = NULL;
+    do {
+        size_t n = 0;
 
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-        if (j)
-            finished(j, m->data.result);
-    }
+        while (n < sizeof(ended) / sizeof(ended[0]) &&
+               (m = curl_multi_info_read(c->multi, &left))) {
+            struct llm_job *j = NULL;
+
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+            if (!j)
+                continue;
+            c->active--;
+            ended[n].j = j;
+            ended[n].cc = m->data.result;
+            n++;
+        }
+        if (n == 0)
+            break;
+        if (c->queue) {
+            start_ready(c, now_ms());
+            curl_multi_perform(c->multi, &running);
+        }
+        for (size_t i = 0; i < n; i++)
+            finished(ended[i].j, ended[i].cc);
+    } while (m);
 }
 
 static enum csmap_rc run_fixtures(struct llm_client *c)
