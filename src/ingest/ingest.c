@@ -741,6 +741,7 @@ static enum csmap_rc csv_row(struct job *j)
     j->stats.read++;
     row_clear(&j->row);
     j->row.line = r->line;
+    j->row.decimal_comma = r->sep == ';';
     if (r->n_fields > j->n_cols) {
         ingest_bad_row(j->path, r->line, NULL,
                        "%zu fields, but the header has %zu", r->n_fields,

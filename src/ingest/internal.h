@@ -138,9 +138,10 @@ struct row_val {
 struct row {
     struct row_val v[ROW_MAX_FIELDS];
     long line;
-    bool zendesk_org;  /* the account field is a Zendesk organization id */
-    bool deleted;      /* a Zendesk ticket deleted at the source */
-    char scratch[512]; /* room for numbers turned into text */
+    bool zendesk_org;   /* the account field is a Zendesk organization id */
+    bool deleted;       /* a Zendesk ticket deleted at the source */
+    bool decimal_comma; /* numbers may use a decimal comma (';' CSV) */
+    char scratch[512];  /* room for numbers turned into text */
     size_t scratch_len;
 };
 

@@ -105,6 +105,8 @@ void row_clear(struct row *row)
 {
     memset(row->v, 0, sizeof(row->v));
     row->zendesk_org = false;
+    row->deleted = false;
+    row->decimal_comma = false;
     row->scratch_len = 0;
 }
 
@@ -254,7 +256,27 @@ static bool check_bool(struct row_val *v)
 
 /* Whether a trimmed value of a type other than text and account is good;
  * the checked value goes into v->i or v->d. */
-static bool value_ok(enum field_type type, struct row_val *v)
+/* A number written with a decimal comma ("1200,50"), as spreadsheets
+ * write it where they separate fields with semicolons. */
+static bool decimal_comma_number(const struct row_val *v, double *out)
+{
+    char tmp[64];
+
+    if (v->n >= sizeof(tmp) || memchr(v->p, '.', v->n))
+        return false;
+    memcpy(tmp, v->p, v->n);
+    for (size_t i = 0, commas = 0; i < v->n; i++) {
+        if (tmp[i] == ',') {
+            if (++commas > 1)
+                return false;
+            tmp[i] = '.';
+        }
+    }
+    return ingest_parse_number(tmp, v->n, out);
+}
+
+static bool value_ok(enum field_type type, struct row_val *v,
+                     bool decimal_comma)
 {
     switch (type) {
     case FT_DATE:
@@ -266,7 +288,8 @@ static bool value_ok(enum field_type type, struct row_val *v)
     case FT_COUNT:
         return ingest_parse_count(v->p, v->n, &v->i);
     case FT_NUMBER:
-        return ingest_parse_number(v->p, v->n, &v->d);
+        return ingest_parse_number(v->p, v->n, &v->d) ||
+               (decimal_comma && decimal_comma_number(v, &v->d));
     case FT_PRIORITY:
         return word_index(ingest_priorities, v->p, v->n, &v->i);
     case FT_FKIND:
@@ -320,14 +343,14 @@ static const char *check_account(const struct loader *ld, bool zendesk_org,
 
 /* Check one field's value by its type; NULL or the reason it is bad. */
 static const char *check_value(const struct field_spec *fs,
-                               const struct loader *ld, bool zendesk_org,
+                               const struct loader *ld, const struct row *row,
                                struct row_val *v, char *why, size_t why_n)
 {
     if (fs->type == FT_TEXT)
         return NULL;
     if (fs->type == FT_ACCOUNT)
-        return check_account(ld, zendesk_org, v, why, why_n);
-    if (value_ok(fs->type, v))
+        return check_account(ld, row->zendesk_org, v, why, why_n);
+    if (value_ok(fs->type, v, row->decimal_comma))
         return NULL;
     snprintf(why, why_n, "'%.*s%s' %s", shown(v->n), v->p, ellipsis(v->n),
              type_reasons[fs->type]);
@@ -378,8 +401,7 @@ enum csmap_rc row_check(const struct kind_spec *ks, const struct loader *ld,
                            "invalid UTF-8 at byte %zu of the value", off + 1);
             return CS_DATA;
         }
-        if ((bad =
-                 check_value(fs, ld, row->zendesk_org, v, why, sizeof(why)))) {
+        if ((bad = check_value(fs, ld, row, v, why, sizeof(why)))) {
             ingest_bad_row(file, row->line,
                            row->zendesk_org && fs->type == FT_ACCOUNT
                                ? "organization_id"

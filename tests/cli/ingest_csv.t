@@ -32,14 +32,16 @@ test "$(sqlite3 csmap.db "SELECT name FROM account WHERE account_id = 'dup'")" =
 --- file semi.csv
 account_id;name;signup_date;arr
 semi;"Semi; Colon";2024-01-05;1200.5
+comma;Decimal Comma;2024-01-05;99,75
 --- file tabs.tsv
 account_id	name	signup_date
 tabbed	Tab Co	2024-01-05
 --- run
 ingest semi.csv tabs.tsv
 --- stderr
-csmap: semi.csv: accounts, 1 read, 1 loaded, 0 replaced, 0 rejected, 0 skipped
+csmap: semi.csv: accounts, 2 read, 2 loaded, 0 replaced, 0 rejected, 0 skipped
 csmap: tabs.tsv: accounts, 1 read, 1 loaded, 0 replaced, 0 rejected, 0 skipped
 --- sh
 test "$(sqlite3 csmap.db "SELECT name || '|' || arr FROM account WHERE account_id = 'semi'")" = 'Semi; Colon|1200.5'
 test "$(sqlite3 csmap.db "SELECT name FROM account WHERE account_id = 'tabbed'")" = 'Tab Co'
+test "$(sqlite3 csmap.db "SELECT arr FROM account WHERE account_id = 'comma'")" = '99.75'
