@@ -114,11 +114,12 @@ enum csmap_rc prompt_lib_file(struct prompt_lib *lib, const char *name,
 /*
  * The names of every file in both places, sorted, each once; partials
  * (leading '_') only when with_partials; the array also ends with a
- * NULL (none when *n is 0).  The caller frees the array and each name
- * with mem_free().
+ * NULL (none when *n is 0).  The caller frees them with
+ * prompt_lib_names_free().
  */
 enum csmap_rc prompt_lib_names(struct prompt_lib *lib, bool with_partials,
                                char ***names, size_t *n);
+void prompt_lib_names_free(char **names, size_t n);
 
 /* Up to three known names close to name, as "a, b, c" (caller frees), or
  * NULL when none is close. */

@@ -12,7 +12,6 @@
 #include "csmap/cli.h"
 #include "csmap/config.h"
 #include "csmap/log.h"
-#include "csmap/mem.h"
 #include "csmap/prompt.h"
 #include "csmap/redact.h"
 #include "csmap/schedule.h"
@@ -185,9 +184,7 @@ static void check_prompts(struct report *r, const struct config *cfg)
                      : "all built in");
         line(r, "ok", "prompts", detail);
     }
-    for (size_t i = 0; i < n; i++)
-        mem_free(names[i]);
-    mem_free(names);
+    prompt_lib_names_free(names, n);
     prompt_lib_free(lib);
 }
 

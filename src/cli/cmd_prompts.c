@@ -12,20 +12,12 @@
 #include "csmap/cli.h"
 #include "csmap/embedded.h"
 #include "csmap/log.h"
-#include "csmap/mem.h"
 #include "csmap/prompt.h"
 
 /* The workspace folder that overrides the built-in prompts. */
 #define WORKSPACE_DIR "prompts"
 
 enum ls_format { LS_TABLE, LS_JSON, LS_CSV };
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        mem_free(names[i]);
-    mem_free(names);
-}
 
 static void print_row(enum ls_format fmt, const struct prompt *p)
 {
@@ -112,7 +104,7 @@ static enum csmap_rc prompts_ls(struct prompt_lib *lib, enum ls_format fmt)
 
 out:
     cJSON_Delete(arr);
-    free_names(names, n);
+    prompt_lib_names_free(names, n);
     return rc;
 }
 

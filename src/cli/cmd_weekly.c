@@ -207,20 +207,18 @@ static enum csmap_rc write_maps(struct store *st, const struct weekly_args *a,
  * (set even on failure when the batch was started). */
 static enum csmap_rc generate_all(struct store *st, const struct config *cfg,
                                   const struct sig_set *set,
-                                  struct prompt_lib *lib, struct weekly_args *a,
-                                  struct gen **gp)
+                                  struct prompt_lib *lib,
+                                  const char *const *names,
+                                  struct weekly_args *a, struct gen **gp)
 {
     struct schedule plan = {NULL, 0};
     struct gen *g = NULL;
     struct buf index = BUF_INIT;
     const struct gen_result *res;
-    char **names = NULL;
-    size_t n_names = 0, n_res;
+    size_t n_res;
     enum csmap_rc rc, gen_rc = CS_OK;
 
-    if ((rc = prompt_lib_names(lib, false, &names, &n_names)))
-        goto out;
-    if ((rc = schedule_build(cfg, set, (const char *const *)names, &plan)))
+    if ((rc = schedule_build(cfg, set, names, &plan)))
         goto out;
     log_note("%zu artifacts scheduled for %zu accounts and %zu segments",
              plan.n_items, set->n_accounts, set->n_segments);
@@ -239,9 +237,6 @@ out:
     buf_release(&index);
     *gp = g;
     schedule_release(&plan);
-    for (size_t i = 0; i < n_names; i++)
-        mem_free(names[i]);
-    mem_free(names);
     return rc ? rc : gen_rc;
 }
 
@@ -261,22 +256,6 @@ static enum csmap_rc compute(struct store *st, const struct config *cfg,
     *before = sets[2];
     rc = sig_alerts_with(*now, sets[1]);
     sig_set_free(sets[1]);
-    return rc;
-}
-
-/* The configured schedule names only artifacts the prompts have. */
-static enum csmap_rc check_schedule(const struct config *cfg,
-                                    struct prompt_lib *lib)
-{
-    char **names = NULL;
-    size_t n = 0;
-    enum csmap_rc rc = prompt_lib_names(lib, false, &names, &n);
-
-    if (!rc)
-        rc = schedule_check_names(cfg, (const char *const *)names);
-    for (size_t i = 0; i < n; i++)
-        mem_free(names[i]);
-    mem_free(names);
     return rc;
 }
 
@@ -306,6 +285,8 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
     struct store *st = NULL;
     struct sig_set *now = NULL, *before = NULL;
     struct prompt_lib *lib = NULL;
+    char **names = NULL; /* the artifacts the prompts make */
+    size_t n_names = 0;
     struct gen *g = NULL;
     const struct gen_result *res = NULL;
     size_t n_res = 0;
@@ -319,7 +300,9 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
     }
     /* What the user can fix is said before any work is done. */
     if ((rc = prompt_lib_open("prompts", &lib)) ||
-        (rc = check_schedule(cfg, lib)) || (rc = out_dir(a->out_dir, false)))
+        (rc = prompt_lib_names(lib, false, &names, &n_names)) ||
+        (rc = schedule_check_names(cfg, (const char *const *)names)) ||
+        (rc = out_dir(a->out_dir, false)))
         goto out;
     if ((rc = cli_open_store(cli, false, &st)) ||
         (rc = compute(st, cfg, a->as_of, &now, &before)))
@@ -330,7 +313,7 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
     }
     if ((rc = out_dir(a->out_dir, true)))
         goto out;
-    gen_rc = generate_all(st, cfg, now, lib, a, &g);
+    gen_rc = generate_all(st, cfg, now, lib, (const char *const *)names, a, &g);
     if (g)
         res = gen_results(g, &n_res);
     /* The map is written even when some artifacts failed: it shows them
@@ -344,6 +327,7 @@ static enum csmap_rc run(struct cli *cli, struct weekly_args *a)
     }
 out:
     gen_free(g);
+    prompt_lib_names_free(names, n_names);
     prompt_lib_free(lib);
     sig_set_free(before);
     sig_set_free(now);

@@ -64,14 +64,6 @@ static bool selects(const char *sel, const struct sig_account *a)
     return false;
 }
 
-static bool known_selector(const char *s)
-{
-    for (const char *const *k = config_selectors; *k; k++)
-        if (strcmp(*k, s) == 0)
-            return true;
-    return false;
-}
-
 static bool known_name(const char *const *known, const char *name)
 {
     if (!known)
@@ -172,48 +164,6 @@ static size_t true_selectors(const char *artifact, char buf[4][32],
     return 1;
 }
 
-/* Read one configured entry into sels; false after reporting it. */
-static bool read_entry(const struct config *cfg, const cJSON *v,
-                       char buf[4][32], const char *sels[16], size_t *n)
-{
-    const cJSON *item;
-
-    *n = 0;
-    if (cJSON_IsFalse(v) || cJSON_IsNull(v))
-        return true;
-    if (cJSON_IsTrue(v)) {
-        *n = true_selectors(v->string, buf, sels);
-        return true;
-    }
-    if (cJSON_IsString(v)) {
-        sels[(*n)++] = v->valuestring;
-    } else if (cJSON_IsArray(v)) {
-        cJSON_ArrayForEach(item, v)
-        {
-            if (!cJSON_IsString(item) || *n == 16) {
-                log_error("%s: artifacts.%s: must be selector names", cfg->path,
-                          v->string);
-                return false;
-            }
-            sels[(*n)++] = item->valuestring;
-        }
-    } else {
-        log_error("%s: artifacts.%s: must be a selector, a list of "
-                  "selectors, true or false",
-                  cfg->path, v->string);
-        return false;
-    }
-    for (size_t i = 0; i < *n; i++) {
-        if (!known_selector(sels[i])) {
-            log_error("%s: artifacts.%s: '%s' is not a selector (see "
-                      "docs/configuration.md)",
-                      cfg->path, v->string, sels[i]);
-            return false;
-        }
-    }
-    return true;
-}
-
 /*
  * The selectors the configuration or the defaults give artifact, in sels
  * (pointing into cfg or buf); false when the configuration's entry is
@@ -299,6 +249,25 @@ enum csmap_rc schedule_check_names(const struct config *cfg,
     return rc;
 }
 
+/* Add artifact for whom its entry or its defaults select. */
+static enum csmap_rc add_selected(const struct config *cfg,
+                                  const struct sig_set *set,
+                                  const char *artifact, struct schedule *out,
+                                  size_t *cap)
+{
+    char buf[4][32];
+    const char *sels[16];
+    size_t n;
+
+    /* The configuration loader has checked every entry already. */
+    if (!selectors_of(cfg, artifact, buf, sels, &n)) {
+        log_error("%s: artifacts.%s: not a list of selectors", cfg->path,
+                  artifact);
+        return CS_CONFIG;
+    }
+    return add_artifact(out, cap, artifact, sels, n, set);
+}
+
 enum csmap_rc schedule_build(const struct config *cfg,
                              const struct sig_set *set,
                              const char *const *known, struct schedule *out)
@@ -311,27 +280,15 @@ enum csmap_rc schedule_build(const struct config *cfg,
     memset(out, 0, sizeof(*out));
     if ((rc = schedule_check_names(cfg, known)))
         return rc;
-    for (size_t i = 0; i < N_DEFAULTS && !rc; i++) {
-        char buf[4][32];
-        const char *sels[4];
-        size_t n;
-        if (cJSON_GetObjectItemCaseSensitive(conf, defaults[i].artifact))
-            continue;
-        n = split_default(defaults[i].selectors, buf, sels);
-        rc = add_artifact(out, &cap, defaults[i].artifact, sels, n, set);
-    }
+    /* The defaults the configuration leaves alone, then its entries. */
+    for (size_t i = 0; i < N_DEFAULTS && !rc; i++)
+        if (!cJSON_GetObjectItemCaseSensitive(conf, defaults[i].artifact))
+            rc = add_selected(cfg, set, defaults[i].artifact, out, &cap);
     cJSON_ArrayForEach(v, conf)
     {
-        char buf[4][32];
-        const char *sels[16];
-        size_t n;
         if (rc)
             break;
-        if (!read_entry(cfg, v, buf, sels, &n)) {
-            rc = CS_CONFIG;
-            break;
-        }
-        rc = add_artifact(out, &cap, v->string, sels, n, set);
+        rc = add_selected(cfg, set, v->string, out, &cap);
     }
     if (rc) {
         if (rc == CS_NOMEM)

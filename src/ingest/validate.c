@@ -159,7 +159,7 @@ void ingest_bad_row_label(const char *label)
 void ingest_bad_row(const char *file, long line, const char *field,
                     const char *fmt, ...)
 {
-    char msg[400];
+    char msg[400], label[sizeof(bad_row_label) + 3] = "";
     va_list ap;
 
     if (++bad_rows_shown > BAD_ROWS_SHOWN_MAX && log_get_level() < LOG_INFO) {
@@ -172,14 +172,10 @@ void ingest_bad_row(const char *file, long line, const char *field,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (field)
-        ingest_error("%s:%ld: %s: %s%s%s%s", file, line, field, msg,
-                     bad_row_label[0] ? " [" : "", bad_row_label,
-                     bad_row_label[0] ? "]" : "");
-    else
-        ingest_error("%s:%ld: %s%s%s%s", file, line, msg,
-                     bad_row_label[0] ? " [" : "", bad_row_label,
-                     bad_row_label[0] ? "]" : "");
+    if (bad_row_label[0])
+        snprintf(label, sizeof(label), " [%s]", bad_row_label);
+    ingest_error("%s:%ld: %s%s%s%s", file, line, field ? field : "",
+                 field ? ": " : "", msg, label);
 }
 
 /* Quote a value for a message: at most 40 bytes of it. */

@@ -940,15 +940,23 @@ static enum csmap_rc run_fixtures(struct llm_client *c)
     return c->first_rc;
 }
 
-void llm_pump(struct llm_client *c)
+/* Start what may start, move the transfers on, and hand over what ended;
+ * false when the transport itself failed. */
+static bool advance(struct llm_client *c)
 {
     int running = 0;
 
-    if (!c || !c->prov || (!c->queue && !c->active))
-        return;
     start_ready(c, now_ms());
-    if (curl_multi_perform(c->multi, &running) == CURLM_OK)
-        drain(c);
+    if (curl_multi_perform(c->multi, &running) != CURLM_OK)
+        return false;
+    drain(c);
+    return true;
+}
+
+void llm_pump(struct llm_client *c)
+{
+    if (c && c->prov && (c->queue || c->active))
+        advance(c);
 }
 
 enum csmap_rc llm_run(struct llm_client *c)
@@ -960,14 +968,11 @@ enum csmap_rc llm_run(struct llm_client *c)
         return run_fixtures(c);
     while (c->queue || c->active) {
         long wait;
-        int running = 0;
 
-        start_ready(c, now_ms());
-        if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
+        if (!advance(c)) {
             log_error("the HTTP transport failed");
             return CS_ERR;
         }
-        drain(c);
         if (!c->queue && !c->active)
             break;
         /* Retries scheduled by drain() shorten the wait. */

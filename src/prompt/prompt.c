@@ -665,6 +665,11 @@ static enum csmap_rc names_from_dir(const char *dir, bool with_partials,
     return rc;
 }
 
+void prompt_lib_names_free(char **names, size_t n)
+{
+    free_list(names, n);
+}
+
 enum csmap_rc prompt_lib_names(struct prompt_lib *lib, bool with_partials,
                                char ***names, size_t *n)
 {
